@@ -1,0 +1,48 @@
+import "server-only";
+
+import { getServerSession } from "next-auth";
+
+import { getDb } from "../db";
+import { forbidden, unauthenticated } from "../errors";
+import { getAuthOptions } from "./options";
+import { type Rol, rolSchema } from "./roles";
+
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  rol: Rol;
+};
+
+/**
+ * Returns the signed-in user, or null. The user is read from the database
+ * on every call, so that a deactivated account or a changed role takes
+ * effect at once instead of when the session token expires.
+ */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await getDb().user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, rol: true, active: true },
+  });
+  if (!user || !user.active) return null;
+  const rol = rolSchema.safeParse(user.rol);
+  if (!rol.success) return null;
+  return { id: user.id, email: user.email, name: user.name, rol: rol.data };
+}
+
+/** Returns the signed-in user; throws 401 without one and 403 for other roles. */
+export async function requireUser(
+  roles?: readonly Rol[],
+): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) throw unauthenticated();
+  if (roles && !roles.includes(user.rol)) {
+    throw forbidden(
+      `Esta acción requiere el rol ${roles.join(" o ")}; tu rol es ${user.rol}.`,
+    );
+  }
+  return user;
+}

@@ -1,0 +1,179 @@
+import { readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import * as engineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
+import type {
+  MigrationList,
+  SchemaEngine,
+} from "@prisma/schema-engine-wasm";
+
+// Prisma's CLI runs migrations with a native schema engine that it downloads
+// on first use. This module runs the same engine compiled to WebAssembly
+// (@prisma/schema-engine-wasm, pinned to the engine version of prisma
+// 7.10.0) over the app's own driver adapter, so nothing is downloaded.
+
+const require = createRequire(import.meta.url);
+const noFilters = { externalTables: [], externalEnums: [] };
+
+export const schemaPath = path.resolve("prisma/schema.prisma");
+export const migrationsDir = path.resolve("prisma/migrations");
+
+let initialized = false;
+
+/**
+ * Instantiates the engine's WebAssembly module by hand. The package's own
+ * entry point imports the .wasm file as an ES module, which Node.js 20
+ * allows only behind --experimental-wasm-modules.
+ */
+function initializeWasm(): void {
+  if (initialized) return;
+  const entry = require.resolve("@prisma/schema-engine-wasm");
+  const wasmFile = path.join(path.dirname(entry), "schema_engine_bg.wasm");
+  const module = new WebAssembly.Module(readFileSync(wasmFile));
+  const instance = new WebAssembly.Instance(module, {
+    "./schema_engine_bg.js": engineBindings as unknown as WebAssembly.ModuleImports,
+  });
+  const bindings = engineBindings as unknown as {
+    __wbg_set_wasm(exports: WebAssembly.Exports): void;
+  };
+  bindings.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  initialized = true;
+}
+
+export type EngineLog = (line: string) => void;
+
+type ErrorRegistry = ReturnType<
+  typeof bindMigrationAwareSqlAdapterFactory
+>["errorRegistry"];
+
+type OpenEngine = { engine: SchemaEngine; errors: ErrorRegistry };
+
+/** Opens a schema engine on the database at `databaseUrl`. */
+async function openSchemaEngine(
+  databaseUrl: string,
+  log: EngineLog = () => {},
+): Promise<OpenEngine> {
+  initializeWasm();
+  const schema = readFileSync(schemaPath, "utf8");
+  const factory = bindMigrationAwareSqlAdapterFactory(
+    new PrismaBetterSqlite3({ url: databaseUrl }),
+  );
+  const engineClass = (
+    engineBindings as unknown as { SchemaEngine: typeof SchemaEngine }
+  ).SchemaEngine;
+  const engine = await engineClass.new(
+    { datamodels: [[schemaPath, schema]] },
+    log,
+    factory,
+  );
+  return { engine, errors: factory.errorRegistry };
+}
+
+/**
+ * Runs one engine call. The engine reports driver errors only as
+ * "External error id#N", so the driver's own error is looked up and added.
+ */
+async function runEngine<T>(
+  databaseUrl: string,
+  log: EngineLog | undefined,
+  call: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  const { engine, errors } = await openSchemaEngine(databaseUrl, log);
+  try {
+    return await call(engine);
+  } catch (error) {
+    const message = String((error as Error).message ?? error);
+    const id = /External error id#(\d+)/.exec(message)?.[1];
+    const cause = id ? errors.consumeError(Number(id))?.error : undefined;
+    if (cause === undefined) throw error;
+    throw new Error(`${message.split("\n")[0]} ${describe(cause)}`, {
+      cause,
+    });
+  } finally {
+    engine.free();
+  }
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return JSON.stringify(cause);
+}
+
+/** Reads prisma/migrations in the shape the engine expects. */
+export async function readMigrations(): Promise<MigrationList> {
+  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(
+    () => [],
+  );
+  const directories = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const migrationDirectories = await Promise.all(
+    directories.map(async (name) => {
+      const file = path.join(migrationsDir, name, "migration.sql");
+      const content = await readFile(file, "utf8").then(
+        (text) => ({ tag: "ok" as const, value: text }),
+        (error: Error) => ({ tag: "error" as const, value: error.message }),
+      );
+      return {
+        path: name,
+        migrationFile: { path: "migration.sql", content },
+      };
+    }),
+  );
+  const lockfilePath = path.join(migrationsDir, "migration_lock.toml");
+  const lockfile = await readFile(lockfilePath, "utf8").catch(() => null);
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: "migration_lock.toml", content: lockfile },
+    shadowDbInitScript: "",
+    migrationDirectories,
+  };
+}
+
+/** Applies the pending migrations and returns their names. */
+export async function applyMigrations(
+  databaseUrl: string,
+  log?: EngineLog,
+): Promise<string[]> {
+  const migrationsList = await readMigrations();
+  const output = await runEngine(databaseUrl, log, (engine) =>
+    engine.applyMigrations({ migrationsList, filters: noFilters }),
+  );
+  return output.appliedMigrationNames;
+}
+
+/**
+ * Returns the SQL that takes a database with every checked-in migration
+ * applied to the current schema, or an empty string when they match.
+ * `scratchUrl` must name an empty SQLite file: the migrations are applied
+ * there and it is diffed against the schema. Diffing from the migrations
+ * folder itself needs a shadow database, and the engine's replay there fails
+ * on the SQLite adapter ("more than one statement"). Both steps share one
+ * engine because the engine keeps its connection open until the process
+ * ends, which would lock the file against a second engine.
+ */
+export async function diffMigrationsToSchema(
+  scratchUrl: string,
+): Promise<string> {
+  const schema = readFileSync(schemaPath, "utf8");
+  const files = [{ path: schemaPath, content: schema }];
+  const migrationsList = await readMigrations();
+  const result = await runEngine(scratchUrl, undefined, async (engine) => {
+    await engine.applyMigrations({ migrationsList, filters: noFilters });
+    return engine.diff({
+      from: { tag: "schemaDatasource", files, configDir: process.cwd() },
+      to: { tag: "schemaDatamodel", files },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+  });
+  const sql = result.stdout ?? "";
+  return sql.includes("empty migration") ? "" : sql;
+}

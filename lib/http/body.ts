@@ -1,0 +1,80 @@
+import type { z } from "zod";
+
+import { AppError, type FieldErrors } from "../errors";
+
+/** Largest JSON body a mutation accepts, in bytes. */
+export const maxBodyBytes = 16 * 1024;
+
+/**
+ * Reads a JSON request body and validates it with `schema`. Throws 415 for
+ * another content type, 413 past maxBodyBytes, 400 for malformed JSON and
+ * 422 with the failing fields when validation fails.
+ */
+export async function readJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(contentType)) {
+    throw new AppError(
+      "unsupported_media_type",
+      "El cuerpo debe ser JSON: enviá Content-Type: application/json.",
+    );
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBodyBytes) throw tooLarge();
+
+  const text = await readLimited(request);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new AppError(
+      "invalid_json",
+      "El cuerpo no es JSON válido. Revisá comillas, comas y llaves.",
+    );
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+export function validationError(error: z.ZodError): AppError {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "_";
+    (fields[key] ??= []).push(issue.message);
+  }
+  const names = Object.keys(fields).join(", ");
+  return new AppError(
+    "validation_failed",
+    `Datos inválidos en: ${names}.`,
+    fields,
+  );
+}
+
+/** Reads the body as text, stopping once it passes maxBodyBytes. */
+async function readLimited(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBodyBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+function tooLarge(): AppError {
+  return new AppError(
+    "payload_too_large",
+    `El cuerpo supera el máximo de ${maxBodyBytes / 1024} KiB.`,
+  );
+}

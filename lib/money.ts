@@ -1,0 +1,52 @@
+// Amounts travel as numbers of pesos with at most two decimals and are
+// stored as integer centavos, so no sum or comparison ever uses a float.
+
+/** Largest amount accepted, in pesos: below 10^10 ARS. */
+export const maxMontoPesos = 9_999_999_999.99;
+
+/** Converts pesos to centavos; returns null when it has over two decimals. */
+export function pesosToCentavos(pesos: number): bigint | null {
+  if (!Number.isFinite(pesos)) return null;
+  const centavos = Math.round(pesos * 100);
+  // pesos * 100 is inexact for some two-decimal values (1.15 * 100 is
+  // 114.99999999999999), so compare with a tolerance far below a centavo.
+  if (Math.abs(pesos * 100 - centavos) > 1e-6) return null;
+  return BigInt(centavos);
+}
+
+/** Converts centavos to pesos. Exact below 2^53 centavos (9e13 ARS). */
+export function centavosToPesos(centavos: bigint): number {
+  return Number(centavos) / 100;
+}
+
+const arsFormat = new Intl.NumberFormat("es-AR", {
+  style: "currency",
+  currency: "ARS",
+  minimumFractionDigits: 2,
+});
+
+/** Formats pesos as Argentine currency, for example "$ 1.234,50". */
+export function formatArs(pesos: number): string {
+  return arsFormat.format(pesos);
+}
+
+/**
+ * Parses an amount typed in Argentine notation ("1.234.567,89" or
+ * "1234567,89") or with a decimal point ("1234567.89"). Returns null when the
+ * text is not an amount.
+ */
+export function parseArsInput(text: string): number | null {
+  const cleaned = text.replace(/[\s$]/g, "").replace(/^ARS/i, "");
+  if (cleaned === "") return null;
+  let normalized: string;
+  if (/^\d{1,3}(\.\d{3})+(,\d{1,2})?$/.test(cleaned)) {
+    normalized = cleaned.replace(/\./g, "").replace(",", ".");
+  } else if (/^\d+(,\d{1,2})?$/.test(cleaned)) {
+    normalized = cleaned.replace(",", ".");
+  } else if (/^\d+(\.\d{1,2})?$/.test(cleaned)) {
+    normalized = cleaned;
+  } else {
+    return null;
+  }
+  return Number(normalized);
+}

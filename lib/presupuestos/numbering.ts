@@ -1,0 +1,20 @@
+import type { Prisma } from "../generated/prisma/client";
+
+/**
+ * Reserves the next human-readable number, for example P-2026-000123, in
+ * the caller's transaction. Numbers restart each year and are never reused,
+ * because the counter row is incremented in the same transaction that
+ * creates the presupuesto.
+ */
+export async function nextNumero(
+  tx: Prisma.TransactionClient,
+  now: Date,
+): Promise<string> {
+  const year = now.getUTCFullYear();
+  const sequence = await tx.presupuestoSequence.upsert({
+    where: { year },
+    create: { year, last: 1 },
+    update: { last: { increment: 1 } },
+  });
+  return `P-${year}-${String(sequence.last).padStart(6, "0")}`;
+}

@@ -1,0 +1,102 @@
+import "server-only";
+
+import { getDb } from "../db";
+import { getEnv } from "../env";
+import { toPendienteDto, type PendienteDto } from "../presupuestos/serialize";
+import { nextVersion } from "./version";
+
+export type NotificationsSnapshot = {
+  count: number;
+  version: number;
+  /** Highest notification id of the user when read; the stream's event id. */
+  cursor: number;
+};
+
+export type PresupuestosSnapshot = {
+  pendientes: PendienteDto[];
+  total: number;
+  version: number;
+};
+
+/** Reads unread counts and notification cursors for several users at once. */
+export async function readNotificationSnapshots(
+  userIds: string[],
+): Promise<Map<string, NotificationsSnapshot>> {
+  const version = nextVersion();
+  const db = getDb();
+  const [unread, latest] = await Promise.all([
+    db.notification.groupBy({
+      by: ["userId"],
+      where: { userId: { in: userIds }, readAt: null },
+      _count: { _all: true },
+    }),
+    db.notification.groupBy({
+      by: ["userId"],
+      where: { userId: { in: userIds } },
+      _max: { id: true },
+    }),
+  ]);
+  const snapshots = new Map<string, NotificationsSnapshot>();
+  for (const userId of userIds) {
+    snapshots.set(userId, { count: 0, cursor: 0, version });
+  }
+  for (const row of unread) {
+    snapshots.get(row.userId)!.count = row._count._all;
+  }
+  for (const row of latest) {
+    snapshots.get(row.userId)!.cursor = row._max.id ?? 0;
+  }
+  return snapshots;
+}
+
+const sortPendientes = (a: PendienteDto, b: PendienteDto) =>
+  Number(b.urgente) - Number(a.urgente) ||
+  a.createdAt.localeCompare(b.createdAt) ||
+  a.numero.localeCompare(b.numero);
+
+/**
+ * Reads the pending lists of several auditors with a fixed number of
+ * queries, whatever their number: the unassigned pool is read once and
+ * shared, and the ones assigned to these auditors are read together.
+ */
+export async function readPresupuestosSnapshots(
+  auditorIds: string[],
+): Promise<Map<string, PresupuestosSnapshot>> {
+  const version = nextVersion();
+  const db = getDb();
+  const limit = getEnv().PENDIENTES_LIMIT;
+  const order = [
+    { urgente: "desc" as const },
+    { createdAt: "asc" as const },
+    { numero: "asc" as const },
+  ];
+  const [pool, poolTotal, assigned] = await Promise.all([
+    db.presupuesto.findMany({
+      where: { estado: "PENDIENTE", auditorId: null },
+      orderBy: order,
+      take: limit,
+    }),
+    db.presupuesto.count({ where: { estado: "PENDIENTE", auditorId: null } }),
+    db.presupuesto.findMany({
+      where: { estado: "PENDIENTE", auditorId: { in: auditorIds } },
+      orderBy: order,
+    }),
+  ]);
+  const shared = pool.map(toPendienteDto);
+  const snapshots = new Map<string, PresupuestosSnapshot>();
+  for (const auditorId of auditorIds) {
+    const own = assigned
+      .filter((row) => row.auditorId === auditorId)
+      .map(toPendienteDto);
+    const pendientes =
+      own.length === 0
+        ? shared
+        : [...own, ...shared].sort(sortPendientes).slice(0, limit);
+    snapshots.set(auditorId, {
+      pendientes,
+      total: poolTotal + own.length,
+      version,
+    });
+  }
+  return snapshots;
+}
