@@ -4,7 +4,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import * as engineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type {
   MigrationList,
@@ -51,18 +54,42 @@ type ErrorRegistry = ReturnType<
   typeof bindMigrationAwareSqlAdapterFactory
 >["errorRegistry"];
 
-type OpenEngine = { engine: SchemaEngine; errors: ErrorRegistry };
+type OpenEngine = {
+  engine: SchemaEngine;
+  errors: ErrorRegistry;
+  /** Closes the database connections the engine opened. */
+  dispose: () => Promise<void>;
+};
 
-/** Opens a schema engine on the database at `databaseUrl`. */
+/**
+ * Opens a schema engine on the database at `databaseUrl`. The engine never
+ * closes its connections itself (engine.free() leaves the SQLite file
+ * open, and its lock then blocks the next writer), so every connection it
+ * opens is recorded here and closed by dispose().
+ */
 async function openSchemaEngine(
   databaseUrl: string,
   log: EngineLog = () => {},
 ): Promise<OpenEngine> {
   initializeWasm();
   const schema = readFileSync(schemaPath, "utf8");
-  const factory = bindMigrationAwareSqlAdapterFactory(
-    new PrismaBetterSqlite3({ url: databaseUrl }),
-  );
+  const base = new PrismaBetterSqlite3({ url: databaseUrl });
+  const opened: Array<{ dispose(): Promise<void> }> = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    connect: async () => {
+      const adapter = await base.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await base.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  const factory = bindMigrationAwareSqlAdapterFactory(tracked);
   const engineClass = (
     engineBindings as unknown as { SchemaEngine: typeof SchemaEngine }
   ).SchemaEngine;
@@ -71,7 +98,11 @@ async function openSchemaEngine(
     log,
     factory,
   );
-  return { engine, errors: factory.errorRegistry };
+  const dispose = async () => {
+    engine.free();
+    await Promise.all(opened.map((adapter) => adapter.dispose()));
+  };
+  return { engine, errors: factory.errorRegistry, dispose };
 }
 
 /**
@@ -83,7 +114,7 @@ async function runEngine<T>(
   log: EngineLog | undefined,
   call: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
-  const { engine, errors } = await openSchemaEngine(databaseUrl, log);
+  const { engine, errors, dispose } = await openSchemaEngine(databaseUrl, log);
   try {
     return await call(engine);
   } catch (error) {
@@ -95,7 +126,7 @@ async function runEngine<T>(
       cause,
     });
   } finally {
-    engine.free();
+    await dispose();
   }
 }
 
@@ -154,9 +185,7 @@ export async function applyMigrations(
  * `scratchUrl` must name an empty SQLite file: the migrations are applied
  * there and it is diffed against the schema. Diffing from the migrations
  * folder itself needs a shadow database, and the engine's replay there fails
- * on the SQLite adapter ("more than one statement"). Both steps share one
- * engine because the engine keeps its connection open until the process
- * ends, which would lock the file against a second engine.
+ * on the SQLite adapter ("more than one statement").
  */
 export async function diffMigrationsToSchema(
   scratchUrl: string,
