@@ -5,7 +5,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: "Auditoría de presupuestos",
-  description: "Carga y auditoría médica de presupuestos, con novedades en vivo.",
+  description:
+    "Carga y auditoría médica de presupuestos, con novedades en vivo.",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

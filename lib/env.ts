@@ -11,11 +11,11 @@ import { z } from "zod";
 
 // The one module that reads process.env. Everything else calls getEnv().
 
-const emptyAsUndefined = (value: unknown) =>
-  value === "" ? undefined : value;
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const positiveInt = (fallback: number) =>
-  z.preprocess(emptyAsUndefined, z.coerce.number().int().positive())
+  z
+    .preprocess(emptyAsUndefined, z.coerce.number().int().positive())
     .default(fallback);
 
 const optionalText = z.preprocess(emptyAsUndefined, z.string().optional());

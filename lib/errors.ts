@@ -42,7 +42,9 @@ export function notFound(what: string): AppError {
   return new AppError("not_found", `${what} no existe.`);
 }
 
-export function forbidden(message = "No tenés permiso para esta acción."): AppError {
+export function forbidden(
+  message = "No tenés permiso para esta acción.",
+): AppError {
   return new AppError("forbidden", message);
 }
 

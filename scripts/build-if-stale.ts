@@ -1,5 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 
 // Inputs of `next build`; a change to any of them makes the build stale.
@@ -25,11 +31,19 @@ export function buildIfStale(nextBin: string): void {
     Math.max(...[...sourceRoots, ...sourceFiles].map(newestMtime)),
   );
   const built = existsSync(path.join(".next", "BUILD_ID"));
-  if (built && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) {
+  if (
+    built &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, "utf8") === stamp
+  ) {
     return;
   }
-  console.log(built ? "Sources changed: rebuilding…" : "First run: building the app…");
-  const result = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit" });
+  console.log(
+    built ? "Sources changed: rebuilding…" : "First run: building the app…",
+  );
+  const result = spawnSync(process.execPath, [nextBin, "build"], {
+    stdio: "inherit",
+  });
   if (result.status !== 0) {
     console.error("next build failed; see the output above.");
     process.exit(result.status ?? 1);

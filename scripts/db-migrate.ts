@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   if (applied.length === 0) {
     console.log("Database schema is up to date.");
   } else {
-    console.log(`Applied ${applied.length} migration(s): ${applied.join(", ")}`);
+    console.log(
+      `Applied ${applied.length} migration(s): ${applied.join(", ")}`,
+    );
   }
 }
 

@@ -5,10 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import {
-  diffMigrationsToSchema,
-  migrationsDir,
-} from "../lib/db/schema-engine";
+import { diffMigrationsToSchema, migrationsDir } from "../lib/db/schema-engine";
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -25,10 +22,7 @@ async function main(): Promise<void> {
     console.log("No schema changes: no migration written.");
     return;
   }
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:T]/g, "")
-    .slice(0, 14);
+  const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
   const directory = path.join(migrationsDir, `${stamp}_${name}`);
   mkdirSync(directory, { recursive: true });
   writeFileSync(path.join(directory, "migration.sql"), sql);
@@ -51,7 +45,7 @@ function writeLockfile(): void {
   mkdirSync(migrationsDir, { recursive: true });
   writeFileSync(
     path.join(migrationsDir, "migration_lock.toml"),
-    '# Written by scripts/db-migration-create.ts; do not edit.\n' +
+    "# Written by scripts/db-migration-create.ts; do not edit.\n" +
       'provider = "sqlite"\n',
   );
 }

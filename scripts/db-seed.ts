@@ -13,7 +13,9 @@ async function main(): Promise<void> {
       console.log("The database already has users: nothing seeded.");
       return;
     }
-    console.log(`Seeded demo data. Every account's password is ${demoPassword}:`);
+    console.log(
+      `Seeded demo data. Every account's password is ${demoPassword}:`,
+    );
     for (const user of demoUsers) console.log(`  ${user.email} (${user.rol})`);
   } finally {
     await db.$disconnect();

@@ -18,12 +18,14 @@ const nextBin = require.resolve("next/dist/bin/next");
 async function prepareEmbeddedDatabase(databaseUrl: string, dataDir: string) {
   mkdirSync(dataDir, { recursive: true });
   const applied = await applyMigrations(databaseUrl);
-  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+  if (applied.length > 0)
+    console.log(`Applied migrations: ${applied.join(", ")}`);
   const db = createPrismaClient(databaseUrl);
   try {
     if (await seedDemoData(db)) {
       console.log(`Seeded demo accounts (password ${demoPassword}):`);
-      for (const user of demoUsers) console.log(`  ${user.email} (${user.rol})`);
+      for (const user of demoUsers)
+        console.log(`  ${user.email} (${user.rol})`);
     }
   } finally {
     await db.$disconnect();

@@ -14,11 +14,12 @@ import type { PendienteDto } from "@/lib/presupuestos/serialize";
 
 type Decision = "APROBADO" | "RECHAZADO" | "OBSERVADO";
 
-const buttons: Array<{ decision: Decision; label: string; className: string }> = [
-  { decision: "APROBADO", label: "Aprobar", className: "button-approve" },
-  { decision: "OBSERVADO", label: "Observar", className: "button-observe" },
-  { decision: "RECHAZADO", label: "Rechazar", className: "button-reject" },
-];
+const buttons: Array<{ decision: Decision; label: string; className: string }> =
+  [
+    { decision: "APROBADO", label: "Aprobar", className: "button-approve" },
+    { decision: "OBSERVADO", label: "Observar", className: "button-observe" },
+    { decision: "RECHAZADO", label: "Rechazar", className: "button-reject" },
+  ];
 
 /** One pending presupuesto with the auditor's decision controls. */
 export function PendingItem({

@@ -6,7 +6,9 @@ import { useState, useTransition } from "react";
 
 /** Only same-site paths are followed after sign-in. */
 function safeCallback(value: string | null): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+  return value && value.startsWith("/") && !value.startsWith("//")
+    ? value
+    : "/";
 }
 
 export function LoginForm() {
@@ -26,10 +28,17 @@ export function LoginForm() {
       if (result?.ok && !result.error) {
         router.replace(safeCallback(params.get("callbackUrl")));
         router.refresh();
-      } else if (result?.status === 401 || result?.error === "CredentialsSignin") {
-        setFailure("Correo o contraseña incorrectos, o la cuenta está desactivada.");
+      } else if (
+        result?.status === 401 ||
+        result?.error === "CredentialsSignin"
+      ) {
+        setFailure(
+          "Correo o contraseña incorrectos, o la cuenta está desactivada.",
+        );
       } else {
-        setFailure("No se pudo iniciar sesión. Probá de nuevo en unos segundos.");
+        setFailure(
+          "No se pudo iniciar sesión. Probá de nuevo en unos segundos.",
+        );
       }
     });
   };
@@ -48,7 +57,12 @@ export function LoginForm() {
       </label>
       <label className="field">
         <span>Contraseña</span>
-        <input name="password" type="password" autoComplete="current-password" required />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
       </label>
       <button type="submit" disabled={pending}>
         {pending ? "Ingresando…" : "Ingresar"}

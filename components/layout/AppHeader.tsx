@@ -13,8 +13,12 @@ export function AppHeader({ user }: { user: SessionUser }) {
         <Link href="/" className="brand">
           Auditoría
         </Link>
-        {user.rol === "auditor_medico" && <Link href="/auditoria">Pendientes</Link>}
-        {loaderRoles.includes(user.rol) && <Link href="/presupuestos">Presupuestos</Link>}
+        {user.rol === "auditor_medico" && (
+          <Link href="/auditoria">Pendientes</Link>
+        )}
+        {loaderRoles.includes(user.rol) && (
+          <Link href="/presupuestos">Presupuestos</Link>
+        )}
       </nav>
       <div className="header-right">
         <ConnectionIndicator />

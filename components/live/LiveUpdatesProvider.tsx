@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
 import { useSWRConfig } from "swr";
 
@@ -25,6 +26,7 @@ type CountData = Pick<NotificationsSnapshot, "count" | "version">;
  */
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const { mutate } = useSWRConfig();
+  const router = useRouter();
 
   const onEvent = useCallback(
     (event: ParsedEvent) => {
@@ -53,8 +55,8 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
 
   const onUnauthenticated = useCallback(() => {
     const next = encodeURIComponent(window.location.pathname);
-    window.location.assign(`/login?callbackUrl=${next}`);
-  }, []);
+    router.replace(`/login?callbackUrl=${next}`);
+  }, [router]);
 
   const { state } = useEventStream({ onEvent, onUnauthenticated });
   return (

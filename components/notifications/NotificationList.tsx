@@ -6,10 +6,7 @@ import useSWR, { useSWRConfig } from "swr";
 
 import { fetchJson, keys } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/dates";
-import {
-  markAllReadAction,
-  markReadAction,
-} from "@/lib/notifications/actions";
+import { markAllReadAction, markReadAction } from "@/lib/notifications/actions";
 import type { NotificationDto } from "@/lib/notifications/service";
 
 type ListData = { notifications: NotificationDto[] };
@@ -24,7 +21,9 @@ export function NotificationList({ unread }: { unread: number }) {
   const [pending, startTransition] = useTransition();
   const [failure, setFailure] = useState<string | null>(null);
 
-  const run = (action: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
+  const run = (
+    action: () => Promise<{ ok: boolean; error?: { message: string } }>,
+  ) =>
     startTransition(async () => {
       const result = await action();
       setFailure(result.ok ? null : (result.error?.message ?? null));

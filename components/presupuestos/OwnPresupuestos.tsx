@@ -51,7 +51,10 @@ export function OwnPresupuestos() {
             <td>{item.prestador}</td>
             <td className="numeric">{formatArs(item.monto)}</td>
             <td>
-              <span className={`estado estado-${item.estado.toLowerCase()}`} data-testid="estado">
+              <span
+                className={`estado estado-${item.estado.toLowerCase()}`}
+                data-testid="estado"
+              >
                 {estadoLabels[item.estado]}
               </span>
             </td>

@@ -69,7 +69,10 @@ export function PresupuestoForm() {
       </span>
     );
 
-  const input = (name: Field, props: React.InputHTMLAttributes<HTMLInputElement>) => (
+  const input = (
+    name: Field,
+    props: React.InputHTMLAttributes<HTMLInputElement>,
+  ) => (
     <label className="field">
       <span>{fieldLabels[name]}</span>
       <input
@@ -92,7 +95,11 @@ export function PresupuestoForm() {
       }}
     >
       <h2>Cargar presupuesto</h2>
-      {input("afiliado", { required: true, maxLength: 120, autoComplete: "off" })}
+      {input("afiliado", {
+        required: true,
+        maxLength: 120,
+        autoComplete: "off",
+      })}
       {input("afiliadoNumero", {
         required: true,
         maxLength: 30,
@@ -112,7 +119,9 @@ export function PresupuestoForm() {
           rows={3}
           maxLength={2000}
           aria-invalid={errors.descripcion ? true : undefined}
-          aria-describedby={errors.descripcion ? "descripcion-error" : undefined}
+          aria-describedby={
+            errors.descripcion ? "descripcion-error" : undefined
+          }
         />
         {fieldError("descripcion")}
       </label>

@@ -17,7 +17,11 @@ export async function runAction<T>(
     if (error instanceof AppError) {
       return {
         ok: false,
-        error: { code: error.code, message: error.message, fields: error.fields },
+        error: {
+          code: error.code,
+          message: error.message,
+          fields: error.fields,
+        },
       };
     }
     const requestId = randomUUID();

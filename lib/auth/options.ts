@@ -61,7 +61,8 @@ function buildAuthOptions(): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => log.error({ code, metadata }, "next-auth error"),
+      error: (code, metadata) =>
+        log.error({ code, metadata }, "next-auth error"),
       warn: (code) => log.warn({ code }, "next-auth warning"),
       debug: () => {},
     },

@@ -9,10 +9,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import * as engineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
-import type {
-  MigrationList,
-  SchemaEngine,
-} from "@prisma/schema-engine-wasm";
+import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 
 // Prisma's CLI runs migrations with a native schema engine that it downloads
 // on first use. This module runs the same engine compiled to WebAssembly
@@ -36,9 +33,10 @@ function initializeWasm(): void {
   if (initialized) return;
   const entry = require.resolve("@prisma/schema-engine-wasm");
   const wasmFile = path.join(path.dirname(entry), "schema_engine_bg.wasm");
-  const module = new WebAssembly.Module(readFileSync(wasmFile));
-  const instance = new WebAssembly.Instance(module, {
-    "./schema_engine_bg.js": engineBindings as unknown as WebAssembly.ModuleImports,
+  const wasmModule = new WebAssembly.Module(readFileSync(wasmFile));
+  const instance = new WebAssembly.Instance(wasmModule, {
+    "./schema_engine_bg.js":
+      engineBindings as unknown as WebAssembly.ModuleImports,
   });
   const bindings = engineBindings as unknown as {
     __wbg_set_wasm(exports: WebAssembly.Exports): void;

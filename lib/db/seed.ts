@@ -20,7 +20,8 @@ function generator(seed: number) {
   };
   return {
     next,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    pick: <T>(items: readonly T[]): T =>
+      items[Math.floor(next() * items.length)]!,
   };
 }
 
@@ -44,18 +45,36 @@ export async function seedDemoData(
       const user = await tx.user.create({ data: { ...demo, passwordHash } });
       users.set(demo.email, user.id);
     }
-    const auditorIds = [users.get("auditor@example.com")!, users.get("auditor2@example.com")!];
+    const auditorIds = [
+      users.get("auditor@example.com")!,
+      users.get("auditor2@example.com")!,
+    ];
     const loaderId = users.get("administrativo@example.com")!;
 
     for (let index = 1; index <= presupuestoCount; index++) {
       const [descripcion, min, max] = random.pick(tratamientos);
       const pesos = Math.round(min + random.next() * (max - min));
-      const createdAt = new Date(now.getTime() - (presupuestoCount - index) * 0.5 * dayMs - random.next() * 6 * 3600_000);
+      const createdAt = new Date(
+        now.getTime() -
+          (presupuestoCount - index) * 0.5 * dayMs -
+          random.next() * 6 * 3600_000,
+      );
       // The newest 24 stay pending, a few of them already taken by an
       // auditor; the older ones carry a decision.
       const pending = index > presupuestoCount - 24;
-      const estado = pending ? "PENDIENTE" : random.pick(["APROBADO", "APROBADO", "RECHAZADO", "OBSERVADO"] as const);
-      const auditorId = pending ? (index % 7 === 0 ? auditorIds[index % 2]! : null) : auditorIds[index % 2]!;
+      const estado = pending
+        ? "PENDIENTE"
+        : random.pick([
+            "APROBADO",
+            "APROBADO",
+            "RECHAZADO",
+            "OBSERVADO",
+          ] as const);
+      const auditorId = pending
+        ? index % 7 === 0
+          ? auditorIds[index % 2]!
+          : null
+        : auditorIds[index % 2]!;
       const afiliado = random.pick(afiliados);
       const presupuesto = await tx.presupuesto.create({
         data: {
@@ -74,13 +93,30 @@ export async function seedDemoData(
         },
       });
       await tx.presupuestoEvento.create({
-        data: { presupuestoId: presupuesto.id, userId: loaderId, toEstado: "PENDIENTE", createdAt },
+        data: {
+          presupuestoId: presupuesto.id,
+          userId: loaderId,
+          toEstado: "PENDIENTE",
+          createdAt,
+        },
       });
       if (!pending) {
-        const comentario = estado === "APROBADO" ? null : estado === "RECHAZADO" ? "No cumple criterios de cobertura del PMO." : "Adjuntar historia clínica y segundo presupuesto.";
+        const comentario =
+          estado === "APROBADO"
+            ? null
+            : estado === "RECHAZADO"
+              ? "No cumple criterios de cobertura del PMO."
+              : "Adjuntar historia clínica y segundo presupuesto.";
         const decidedAt = new Date(createdAt.getTime() + 3 * 3600_000);
         await tx.presupuestoEvento.create({
-          data: { presupuestoId: presupuesto.id, userId: auditorId!, fromEstado: "PENDIENTE", toEstado: estado, comentario, createdAt: decidedAt },
+          data: {
+            presupuestoId: presupuesto.id,
+            userId: auditorId!,
+            fromEstado: "PENDIENTE",
+            toEstado: estado,
+            comentario,
+            createdAt: decidedAt,
+          },
         });
         await tx.notification.create({
           data: {
@@ -108,7 +144,9 @@ export async function seedDemoData(
         }
       }
     }
-    await tx.presupuestoSequence.create({ data: { year, last: presupuestoCount } });
+    await tx.presupuestoSequence.create({
+      data: { year, last: presupuestoCount },
+    });
   });
   return true;
 }

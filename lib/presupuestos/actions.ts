@@ -7,11 +7,7 @@ import { validationError } from "../http/body";
 import { assignPresupuesto } from "./assign";
 import { createPresupuesto } from "./create";
 import { decidePresupuesto } from "./decide";
-import {
-  createPresupuestoSchema,
-  decisionSchema,
-  idSchema,
-} from "./schemas";
+import { createPresupuestoSchema, decisionSchema, idSchema } from "./schemas";
 
 // Server actions for the pages. They validate with the same schemas and
 // call the same functions as the REST routes.

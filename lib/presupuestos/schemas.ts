@@ -2,7 +2,12 @@ import { z } from "zod";
 
 import { maxMontoPesos, pesosToCentavos } from "../money";
 
-export const estados = ["PENDIENTE", "APROBADO", "RECHAZADO", "OBSERVADO"] as const;
+export const estados = [
+  "PENDIENTE",
+  "APROBADO",
+  "RECHAZADO",
+  "OBSERVADO",
+] as const;
 export const estadoSchema = z.enum(estados);
 export type Estado = z.infer<typeof estadoSchema>;
 

@@ -62,14 +62,16 @@ export class StreamHub {
 
   get connectionCount(): number {
     let count = 0;
-    for (const channel of this.#users.values()) count += channel.connections.size;
+    for (const channel of this.#users.values())
+      count += channel.connections.size;
     return count;
   }
 
   /** Closes every stream, for example on shutdown. */
   closeAll(reason: CloseReason): void {
     for (const channel of [...this.#users.values()]) {
-      for (const connection of [...channel.connections]) connection.close(reason);
+      for (const connection of [...channel.connections])
+        connection.close(reason);
     }
   }
 
@@ -82,7 +84,9 @@ export class StreamHub {
     channel.rol = connection.rol;
     channel.connections.add(connection);
     if (!this.#unsubscribe) {
-      this.#unsubscribe = getBus().subscribe((message) => this.#onMessage(message));
+      this.#unsubscribe = getBus().subscribe((message) =>
+        this.#onMessage(message),
+      );
     }
     if (!this.#heartbeat) this.#startHeartbeat();
     log.info(
@@ -147,7 +151,8 @@ export class StreamHub {
     } else {
       this.#presupuestosDirty = true;
     }
-    if (this.#dirtyUsers.size > 0 || this.#presupuestosDirty) this.#scheduleFlush();
+    if (this.#dirtyUsers.size > 0 || this.#presupuestosDirty)
+      this.#scheduleFlush();
   }
 
   #scheduleFlush(): void {

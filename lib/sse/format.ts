@@ -44,14 +44,18 @@ export function formatRetry(milliseconds: number): string {
 
 function singleLine(field: string, value: string): string {
   if (lineBreak.test(value)) {
-    throw new Error(`SSE ${field} must be a single line: ${JSON.stringify(value)}`);
+    throw new Error(
+      `SSE ${field} must be a single line: ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
 function retryValue(milliseconds: number): number {
   if (!Number.isInteger(milliseconds) || milliseconds < 0) {
-    throw new Error(`SSE retry must be a non-negative integer, got ${milliseconds}`);
+    throw new Error(
+      `SSE retry must be a non-negative integer, got ${milliseconds}`,
+    );
   }
   return milliseconds;
 }

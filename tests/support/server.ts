@@ -9,7 +9,9 @@ import path from "node:path";
 // seeded with the demo data through the same scripts a user runs.
 
 export const testDistDir = ".next-test";
-const root = path.resolve(import.meta.dirname, "../..");
+// Vitest and Playwright both run from the repository root; import.meta is
+// not available where Playwright loads TypeScript as CommonJS.
+const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const tsxBin = path.join(root, "node_modules/tsx/dist/cli.mjs");
 

@@ -9,6 +9,8 @@ export type StreamClient = {
   events: ParsedEvent[];
   retries: number[];
   comments: string[];
+  /** Every byte received so far, decoded, for checks on the raw framing. */
+  text: () => string;
   /** Resolves with the first event, from now or already received after `from`, that matches. */
   waitFor: (
     match: (event: ParsedEvent) => boolean,
@@ -31,6 +33,7 @@ export async function openStream(
   const events: ParsedEvent[] = [];
   const retries: number[] = [];
   const comments: string[] = [];
+  let text = "";
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((wake) => wake());
   const parse = createSseParser({
@@ -50,7 +53,9 @@ export async function openStream(
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        parse(decoder.decode(value, { stream: true }));
+        const chunk = decoder.decode(value, { stream: true });
+        text += chunk;
+        parse(chunk);
       }
     } catch {
       // Aborted by close().
@@ -87,6 +92,7 @@ export async function openStream(
     events,
     retries,
     comments,
+    text: () => text,
     waitFor,
     close: () => abort.abort(),
     closed,

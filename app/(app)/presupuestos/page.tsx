@@ -13,13 +13,17 @@ export default async function PresupuestosPage() {
   const user = await getSessionUser();
   if (!user) redirect("/login");
   if (!loaderRoles.includes(user.rol)) {
-    return <RoleNotice section="La carga de presupuestos" role="administrativo" />;
+    return (
+      <RoleNotice section="La carga de presupuestos" role="administrativo" />
+    );
   }
   return (
     <div className="two-columns">
       <PresupuestoForm />
       <section>
-        <h1>{user.rol === "admin" ? "Todos los presupuestos" : "Mis presupuestos"}</h1>
+        <h1>
+          {user.rol === "admin" ? "Todos los presupuestos" : "Mis presupuestos"}
+        </h1>
         <p className="muted">El estado cambia solo cuando un auditor decide.</p>
         <OwnPresupuestos />
       </section>

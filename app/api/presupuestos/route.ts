@@ -19,7 +19,11 @@ export const POST = route("presupuestos.create", async ({ request, log }) => {
   const input = await readJsonBody(request, createPresupuestoSchema);
   const presupuesto = await createPresupuesto(user, input);
   log.info(
-    { userId: user.id, presupuestoId: presupuesto.id, numero: presupuesto.numero },
+    {
+      userId: user.id,
+      presupuestoId: presupuesto.id,
+      numero: presupuesto.numero,
+    },
     "presupuesto created",
   );
   return json({ ...presupuesto, presupuesto }, { status: 201 });
