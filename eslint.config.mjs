@@ -33,9 +33,11 @@ const config = [
     // environment directly.
     files: [
       "lib/env.ts",
+      "instrumentation.ts",
       "next.config.mjs",
       "scripts/**",
       "tests/**",
+      "**/*.test.ts",
       "e2e/**",
       "bench/**",
       "*.config.*",

@@ -36,6 +36,19 @@ const schema = z.object({
       .optional(),
   ),
   NEXTAUTH_SECRET: optionalText,
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .optional(),
+  ),
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, "must be at least 16 characters").optional(),
+  ),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  NEXT_MANUAL_SIG_HANDLE: optionalText,
   NEXTAUTH_URL: optionalText,
   PORT: positiveInt(3000),
   LOG_LEVEL: z

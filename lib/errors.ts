@@ -10,6 +10,7 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_streams: 503,
+  unavailable: 503,
   internal: 500,
 } as const;
 

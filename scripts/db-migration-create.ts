@@ -1,11 +1,78 @@
-// Writes the next migration from the difference between the checked-in
-// migrations and prisma/schema.prisma.
+// Writes the next migration for each provider: the SQL from the schema as
+// of the last migration to the current one. Each migration folder keeps a
+// copy of the schema it leads to (schema.prisma) as the base of the next.
 // Usage: npm run db:migration:create -- <name>
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 
-import { diffMigrationsToSchema, migrationsDir } from "../lib/db/schema-engine";
+import { type DatabaseProvider, providerFiles } from "../lib/db/provider";
+import { diffSchemas } from "../lib/db/schema-engine";
+import { createScratchDatabase } from "./scratch-database";
+
+/** Returns the schema of the newest migration, or null for none. */
+export function latestMigrationSchema(migrations: string): string | null {
+  if (!existsSync(migrations)) return null;
+  const folders = readdirSync(migrations, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const newest = folders.at(-1);
+  if (newest === undefined) return null;
+  const snapshot = path.join(migrations, newest, "schema.prisma");
+  if (!existsSync(snapshot)) {
+    throw new Error(
+      `${snapshot} is missing: every migration keeps the schema it leads to.`,
+    );
+  }
+  return readFileSync(snapshot, "utf8");
+}
+
+async function createMigration(
+  provider: DatabaseProvider,
+  name: string,
+  stamp: string,
+): Promise<void> {
+  const { migrations, schema } = providerFiles[provider];
+  const current = readFileSync(schema, "utf8");
+  // The engine needs a connection to start, though a schema-to-schema diff
+  // sends it no query.
+  const scratch = await createScratchDatabase(provider, {
+    adminUrl: process.env.SCRATCH_POSTGRES_URL,
+    prefix: "migration_create",
+  });
+  let sql: string;
+  try {
+    sql = await diffSchemas(
+      scratch.url,
+      latestMigrationSchema(migrations),
+      current,
+    );
+  } finally {
+    await scratch.drop();
+  }
+  if (sql.trim() === "") {
+    console.log(`${provider}: no schema changes, no migration written.`);
+    return;
+  }
+  const directory = path.join(migrations, `${stamp}_${name}`);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(path.join(directory, "migration.sql"), sql);
+  writeFileSync(path.join(directory, "schema.prisma"), current);
+  writeFileSync(
+    path.join(migrations, "migration_lock.toml"),
+    "# Written by scripts/db-migration-create.ts; do not edit.\n" +
+      `provider = "${provider}"\n`,
+  );
+  console.log(
+    `${provider}: wrote ${path.relative(process.cwd(), directory)}/migration.sql`,
+  );
+}
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -16,41 +83,14 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  writeLockfile();
-  const sql = await diffFromCheckedInMigrations();
-  if (sql.trim() === "") {
-    console.log("No schema changes: no migration written.");
-    return;
-  }
   const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
-  const directory = path.join(migrationsDir, `${stamp}_${name}`);
-  mkdirSync(directory, { recursive: true });
-  writeFileSync(path.join(directory, "migration.sql"), sql);
-  console.log(`Wrote ${path.relative(process.cwd(), directory)}/migration.sql`);
+  await createMigration("sqlite", name, stamp);
+  await createMigration("postgresql", name, stamp);
 }
 
-/** Replays the migrations on a scratch SQLite file and diffs it. */
-async function diffFromCheckedInMigrations(): Promise<string> {
-  const scratch = mkdtempSync(path.join(tmpdir(), "migration-create-"));
-  try {
-    return await diffMigrationsToSchema(
-      `file:${path.join(scratch, "scratch.db")}`,
-    );
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+if (process.argv[1]?.endsWith("db-migration-create.ts")) {
+  main().catch((error: unknown) => {
+    console.error(`Creating the migration failed: ${(error as Error).message}`);
+    process.exit(1);
+  });
 }
-
-function writeLockfile(): void {
-  mkdirSync(migrationsDir, { recursive: true });
-  writeFileSync(
-    path.join(migrationsDir, "migration_lock.toml"),
-    "# Written by scripts/db-migration-create.ts; do not edit.\n" +
-      'provider = "sqlite"\n',
-  );
-}
-
-main().catch((error: unknown) => {
-  console.error(`Creating the migration failed: ${(error as Error).message}`);
-  process.exit(1);
-});

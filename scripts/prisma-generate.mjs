@@ -6,8 +6,11 @@
 // file will do; the WebAssembly engine that migrations use is the honest
 // choice.
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+
+import { renderPostgresSchema } from "./render-postgres-schema.mjs";
 
 const require = createRequire(import.meta.url);
 const wasmEngine = path.join(
@@ -16,19 +19,35 @@ const wasmEngine = path.join(
 );
 const prismaCli = require.resolve("prisma/build/index.js");
 
-const result = spawnSync(process.execPath, [prismaCli, "generate"], {
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    PRISMA_SCHEMA_ENGINE_BINARY: wasmEngine,
-    CHECKPOINT_DISABLE: "1",
-    PRISMA_HIDE_UPDATE_MESSAGE: "1",
-  },
-});
-if (result.status !== 0) {
-  console.error(
-    "prisma generate failed; see the output above. The client is needed " +
-      "before the app can build or run.",
+writeFileSync(
+  "prisma/postgresql/schema.prisma",
+  renderPostgresSchema(readFileSync("prisma/schema.prisma", "utf8")),
+);
+
+// One client per provider: lib/generated/prisma (SQLite) and
+// lib/generated/prisma-pg (PostgreSQL).
+for (const schema of [
+  "prisma/schema.prisma",
+  "prisma/postgresql/schema.prisma",
+]) {
+  const result = spawnSync(
+    process.execPath,
+    [prismaCli, "generate", "--schema", schema],
+    {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: wasmEngine,
+        CHECKPOINT_DISABLE: "1",
+        PRISMA_HIDE_UPDATE_MESSAGE: "1",
+      },
+    },
   );
-  process.exit(result.status ?? 1);
+  if (result.status !== 0) {
+    console.error(
+      `prisma generate failed for ${schema}; see the output above. The ` +
+        "client is needed before the app can build or run.",
+    );
+    process.exit(result.status ?? 1);
+  }
 }

@@ -47,7 +47,15 @@ async function main(): Promise<void> {
   const child = spawn(
     process.execPath,
     [nextBin, "start", "--port", String(env.PORT)],
-    { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } },
+    {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        // The app's own handler drains streams before exiting on SIGTERM.
+        NEXT_MANUAL_SIG_HANDLE: "true",
+      },
+    },
   );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => child.kill(signal));

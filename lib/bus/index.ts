@@ -1,6 +1,9 @@
 import "server-only";
 
+import { getEnv } from "../env";
+import { createLogger } from "../logger";
 import { MemoryEventBus } from "./memory";
+import { RedisEventBus } from "./redis";
 import type { EventBus } from "./types";
 
 // One bus per process, on globalThis so that route handlers, server actions
@@ -11,8 +14,19 @@ type BusCache = { [busKey]?: EventBus };
 
 export function getBus(): EventBus {
   const cache = globalThis as BusCache;
-  cache[busKey] ??= new MemoryEventBus();
+  cache[busKey] ??= createBus();
   return cache[busKey];
+}
+
+function createBus(): EventBus {
+  const url = getEnv().REDIS_URL;
+  const log = createLogger("bus");
+  if (url === undefined) {
+    log.info("using the in-process bus (single instance)");
+    return new MemoryEventBus();
+  }
+  log.info({ url: url.replace(/\/\/[^@]*@/, "//***@") }, "using the Redis bus");
+  return new RedisEventBus(url);
 }
 
 export type { BusMessage, EventBus } from "./types";

@@ -6,7 +6,12 @@ export type BusMessage =
   /** Unread counts changed for these users. */
   | { type: "notifications"; userIds: string[] }
   /** The pending presupuestos changed (created, assigned or decided). */
-  | { type: "presupuestos" };
+  | { type: "presupuestos" }
+  /**
+   * Messages may have been lost (the bus reconnected after an outage):
+   * every stream needs fresh snapshots.
+   */
+  | { type: "resync" };
 
 export type BusListener = (message: BusMessage) => void;
 
@@ -17,5 +22,7 @@ export interface EventBus {
   subscribe(listener: BusListener): () => void;
   /** Number of listeners in this process. */
   listenerCount(): number;
+  /** Connection state, for the health check. */
+  status(): "ok" | "disconnected";
   close(): Promise<void>;
 }

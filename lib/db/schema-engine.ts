@@ -4,12 +4,15 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import * as engineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+
+import { providerFiles, providerOf } from "./provider";
 
 // Prisma's CLI runs migrations with a native schema engine that it downloads
 // on first use. This module runs the same engine compiled to WebAssembly
@@ -18,9 +21,6 @@ import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 
 const require = createRequire(import.meta.url);
 const noFilters = { externalTables: [], externalEnums: [] };
-
-export const schemaPath = path.resolve("prisma/schema.prisma");
-export const migrationsDir = path.resolve("prisma/migrations");
 
 let initialized = false;
 
@@ -70,8 +70,12 @@ async function openSchemaEngine(
   log: EngineLog = () => {},
 ): Promise<OpenEngine> {
   initializeWasm();
+  const { schema: schemaPath } = providerFiles[providerOf(databaseUrl)];
   const schema = readFileSync(schemaPath, "utf8");
-  const base = new PrismaBetterSqlite3({ url: databaseUrl });
+  const base =
+    providerOf(databaseUrl) === "postgresql"
+      ? new PrismaPg({ connectionString: databaseUrl })
+      : new PrismaBetterSqlite3({ url: databaseUrl });
   const opened: Array<{ dispose(): Promise<void> }> = [];
   const tracked: SqlMigrationAwareDriverAdapterFactory = {
     provider: base.provider,
@@ -133,8 +137,10 @@ function describe(cause: unknown): string {
   return JSON.stringify(cause);
 }
 
-/** Reads prisma/migrations in the shape the engine expects. */
-export async function readMigrations(): Promise<MigrationList> {
+/** Reads a migrations folder in the shape the engine expects. */
+export async function readMigrations(
+  migrationsDir: string,
+): Promise<MigrationList> {
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(
     () => [],
   );
@@ -170,7 +176,8 @@ export async function applyMigrations(
   databaseUrl: string,
   log?: EngineLog,
 ): Promise<string[]> {
-  const migrationsList = await readMigrations();
+  const { migrations } = providerFiles[providerOf(databaseUrl)];
+  const migrationsList = await readMigrations(migrations);
   const output = await runEngine(databaseUrl, log, (engine) =>
     engine.applyMigrations({ migrationsList, filters: noFilters }),
   );
@@ -178,29 +185,31 @@ export async function applyMigrations(
 }
 
 /**
- * Returns the SQL that takes a database with every checked-in migration
- * applied to the current schema, or an empty string when they match.
- * `scratchUrl` must name an empty SQLite file: the migrations are applied
- * there and it is diffed against the schema. Diffing from the migrations
- * folder itself needs a shadow database, and the engine's replay there fails
- * on the SQLite adapter ("more than one statement").
+ * Returns the SQL that takes a database from the `from` schema (null: an
+ * empty database) to the `to` schema, or "" when they match. Both are
+ * Prisma schema texts of the provider of `databaseUrl`. The diff needs no
+ * database: the WebAssembly engine cannot introspect PostgreSQL through the
+ * pg adapter (its catalog queries return columns of type "char", which the
+ * adapter does not map), so migrations are diffed schema to schema.
  */
-export async function diffMigrationsToSchema(
-  scratchUrl: string,
+export async function diffSchemas(
+  databaseUrl: string,
+  from: string | null,
+  to: string,
 ): Promise<string> {
-  const schema = readFileSync(schemaPath, "utf8");
-  const files = [{ path: schemaPath, content: schema }];
-  const migrationsList = await readMigrations();
-  const result = await runEngine(scratchUrl, undefined, async (engine) => {
-    await engine.applyMigrations({ migrationsList, filters: noFilters });
-    return engine.diff({
-      from: { tag: "schemaDatasource", files, configDir: process.cwd() },
-      to: { tag: "schemaDatamodel", files },
+  const target = (content: string) => ({
+    tag: "schemaDatamodel" as const,
+    files: [{ path: "schema.prisma", content }],
+  });
+  const result = await runEngine(databaseUrl, undefined, (engine) =>
+    engine.diff({
+      from: from === null ? { tag: "empty" } : target(from),
+      to: target(to),
       script: true,
       exitCode: null,
       filters: noFilters,
-    });
-  });
+    }),
+  );
   const sql = result.stdout ?? "";
   return sql.includes("empty migration") ? "" : sql;
 }

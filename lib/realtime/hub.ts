@@ -7,6 +7,7 @@ import { getBus } from "../bus";
 import type { BusMessage } from "../bus/types";
 import { getEnv } from "../env";
 import { createLogger } from "../logger";
+import { getMetrics } from "../metrics";
 import { formatComment, formatEvent, formatRetry } from "../sse/format";
 import { type CloseReason, Connection } from "./connection";
 import {
@@ -42,6 +43,7 @@ export class StreamHub {
   #flushTimer: NodeJS.Timeout | null = null;
   #lastFlushAt = 0;
   #flushing: Promise<void> = Promise.resolve();
+  #draining = false;
 
   /** Opens a stream for `user`; it starts with a retry hint and snapshots. */
   open(user: { id: string; rol: Rol }): {
@@ -67,11 +69,26 @@ export class StreamHub {
     return count;
   }
 
-  /** Closes every stream, for example on shutdown. */
-  closeAll(reason: CloseReason): void {
+  /** True once shutdown began: no new streams are accepted. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /**
+   * Stops accepting streams and closes the open ones, each with its own
+   * random `retry:` delay between `minRetryMs` and `maxRetryMs`, so that
+   * clients do not all reconnect to the remaining instances at once.
+   */
+  drain(minRetryMs: number, maxRetryMs: number): void {
+    this.#draining = true;
     for (const channel of [...this.#users.values()]) {
-      for (const connection of [...channel.connections])
-        connection.close(reason);
+      for (const connection of [...channel.connections]) {
+        const delay = Math.round(
+          minRetryMs + Math.random() * (maxRetryMs - minRetryMs),
+        );
+        connection.write(encoder.encode(formatRetry(delay)));
+        connection.close("server_shutdown");
+      }
     }
   }
 
@@ -83,6 +100,7 @@ export class StreamHub {
     }
     channel.rol = connection.rol;
     channel.connections.add(connection);
+    getMetrics().streamsOpen.inc({ rol: connection.rol });
     if (!this.#unsubscribe) {
       this.#unsubscribe = getBus().subscribe((message) =>
         this.#onMessage(message),
@@ -101,6 +119,9 @@ export class StreamHub {
   }
 
   #remove(connection: Connection, reason: CloseReason): void {
+    const metrics = getMetrics();
+    metrics.streamsOpen.dec({ rol: connection.rol });
+    metrics.streamDuration.observe((Date.now() - connection.openedAt) / 1000);
     const channel = this.#users.get(connection.userId);
     channel?.connections.delete(connection);
     if (channel && channel.connections.size === 0) {
@@ -148,7 +169,10 @@ export class StreamHub {
       for (const userId of message.userIds) {
         if (this.#users.has(userId)) this.#dirtyUsers.add(userId);
       }
+    } else if (message.type === "presupuestos") {
+      this.#presupuestosDirty = true;
     } else {
+      for (const userId of this.#users.keys()) this.#dirtyUsers.add(userId);
       this.#presupuestosDirty = true;
     }
     if (this.#dirtyUsers.size > 0 || this.#presupuestosDirty)
@@ -252,6 +276,7 @@ export class StreamHub {
     payload: unknown,
   ): void {
     const targets = only ? [only] : [...channel.connections];
+    const sent = getMetrics().eventsSent.labels({ event });
     let bytes: Uint8Array | null = null;
     for (const connection of targets) {
       if ((connection.sentVersions.get(event) ?? 0) >= version) continue;
@@ -262,7 +287,10 @@ export class StreamHub {
           data: JSON.stringify(payload),
         }),
       );
-      if (connection.write(bytes)) connection.sentVersions.set(event, version);
+      if (connection.write(bytes)) {
+        connection.sentVersions.set(event, version);
+        sent.inc();
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ import "server-only";
 
 import { getDb } from "../db";
 import { getEnv } from "../env";
+import { getMetrics } from "../metrics";
 import { toPendienteDto, type PendienteDto } from "../presupuestos/serialize";
 import { nextVersion } from "./version";
 
@@ -24,6 +25,7 @@ export async function readNotificationSnapshots(
 ): Promise<Map<string, NotificationsSnapshot>> {
   const version = nextVersion();
   const db = getDb();
+  getMetrics().snapshotsRead.inc({ kind: "notifications" });
   const [unread, latest] = await Promise.all([
     db.notification.groupBy({
       by: ["userId"],
@@ -64,6 +66,7 @@ export async function readPresupuestosSnapshots(
 ): Promise<Map<string, PresupuestosSnapshot>> {
   const version = nextVersion();
   const db = getDb();
+  getMetrics().snapshotsRead.inc({ kind: "presupuestos" });
   const limit = getEnv().PENDIENTES_LIMIT;
   const order = [
     { urgente: "desc" as const },

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { SessionUser } from "../auth/session";
+import { errorResponse } from "../http/responses";
 import { getStreamHub } from "./hub";
 
 const streamHeaders = {
@@ -20,7 +21,16 @@ export function eventStreamResponse(
   user: SessionUser,
   signal: AbortSignal,
 ): Response {
-  const { connection, stream } = getStreamHub().open(user);
+  const hub = getStreamHub();
+  if (hub.draining) {
+    return errorResponse(
+      "unavailable",
+      503,
+      "Esta instancia se está deteniendo. Reintentá en unos segundos.",
+      { headers: { "Retry-After": "1" } },
+    );
+  }
+  const { connection, stream } = hub.open(user);
   if (signal.aborted) connection.close("aborted");
   signal.addEventListener("abort", () => connection.close("aborted"), {
     once: true,

@@ -45,7 +45,11 @@ export function buildForTests(): void {
   const result = spawnSync(process.execPath, [nextBin, "build"], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NEXT_DIST_DIR: testDistDir, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: testDistDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   if (result.status !== 0) throw new Error("next build failed for the tests");
 }
@@ -72,14 +76,18 @@ export type ServerOptions = {
 };
 
 /** Starts `next start` on a free port and waits until /api/health is 200. */
-export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "auditoria-test-"));
+export async function startServer(
+  options: ServerOptions = {},
+): Promise<TestServer> {
+  const dataDir =
+    options.dataDir ?? mkdtempSync(path.join(tmpdir(), "auditoria-test-"));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: testDistDir,
+    NEXT_MANUAL_SIG_HANDLE: "true",
     DATA_DIR: dataDir,
     DATABASE_URL: "",
     NEXTAUTH_URL: "",
@@ -118,7 +126,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) {
-        return { baseUrl, port, dataDir, process: child, output: () => output, stop };
+        return {
+          baseUrl,
+          port,
+          dataDir,
+          process: child,
+          output: () => output,
+          stop,
+        };
       }
     } catch {
       // Not listening yet.

@@ -1,0 +1,1 @@
+export function renderPostgresSchema(source: string): string;
