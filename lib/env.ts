@@ -43,6 +43,10 @@ const schema = z.object({
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .optional(),
   ),
+  REDIS_CHANNEL: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(1).max(200).default("auditoria:events"),
+  ),
   METRICS_TOKEN: z.preprocess(
     emptyAsUndefined,
     z.string().min(16, "must be at least 16 characters").optional(),
@@ -84,7 +88,7 @@ export function getEnv(): Env {
   return cache[cacheKey];
 }
 
-export function loadEnv(source: NodeJS.ProcessEnv): Env {
+export function loadEnv(source: Record<string, string | undefined>): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(

@@ -19,14 +19,14 @@ export function getBus(): EventBus {
 }
 
 function createBus(): EventBus {
-  const url = getEnv().REDIS_URL;
+  const { REDIS_URL: url, REDIS_CHANNEL: channel } = getEnv();
   const log = createLogger("bus");
   if (url === undefined) {
     log.info("using the in-process bus (single instance)");
     return new MemoryEventBus();
   }
   log.info({ url: url.replace(/\/\/[^@]*@/, "//***@") }, "using the Redis bus");
-  return new RedisEventBus(url);
+  return new RedisEventBus(url, channel);
 }
 
 export type { BusMessage, EventBus } from "./types";

@@ -37,7 +37,7 @@ export class RedisEventBus implements EventBus {
 
   constructor(
     url: string,
-    private readonly channel = "auditoria:events",
+    private readonly channel: string,
   ) {
     const options = {
       // Retry forever, backing off to one attempt every 5 s.
@@ -89,6 +89,7 @@ export class RedisEventBus implements EventBus {
   }
 
   status(): "ok" | "disconnected" {
+    // "connecting" counts as disconnected: the bus cannot deliver yet.
     return this.#publisher.status === "ready" &&
       this.#subscriber.status === "ready"
       ? "ok"
