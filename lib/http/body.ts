@@ -15,7 +15,7 @@ export async function readJsonBody<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.infer<Schema>> {
   const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(contentType)) {
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new AppError(
       "unsupported_media_type",
       "El cuerpo debe ser JSON: enviá Content-Type: application/json.",
@@ -42,6 +42,16 @@ export async function readJsonBody<Schema extends z.ZodType>(
 export function validationError(error: z.ZodError): AppError {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
+    // zod reports unknown properties as one issue on the parent object,
+    // with their names in `keys`: list each under its own name.
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        (fields[[...issue.path, key].join(".")] ??= []).push(
+          "Campo desconocido: quitalo del cuerpo.",
+        );
+      }
+      continue;
+    }
     const key = issue.path.length > 0 ? issue.path.join(".") : "_";
     (fields[key] ??= []).push(issue.message);
   }

@@ -11,19 +11,25 @@ export type ApiResponse<Body = unknown> = {
   body: Body;
 };
 
+/** The JSON error shape of every route. */
+export type ErrorBody = {
+  error: { code: string; message: string; fields?: Record<string, string[]> };
+};
+
 export type RequestOptions = {
   method?: string;
-  /** Cookie header of a signed-in session; omitted to send none. */
+  /** Cookie header of a signed-in session. Without it, no cookie is sent. */
   cookie?: string;
   headers?: Record<string, string>;
   /**
-   * A string or stream is sent as is. Anything else is sent as JSON with
+   * A string, byte array or stream is sent as is, and fetch adds no
+   * Content-Type for the last two. Anything else is sent as JSON with
    * `Content-Type: application/json` unless `headers` sets another type.
    */
   body?: unknown;
 };
 
-export async function request<Body = any>(
+export async function request<Body = unknown>(
   baseUrl: string,
   path: string,
   options: RequestOptions = {},
@@ -34,8 +40,11 @@ export async function request<Body = any>(
   let body: BodyInit | undefined;
   if (typeof options.body === "string") {
     body = options.body;
-  } else if (options.body instanceof ReadableStream) {
-    body = options.body;
+  } else if (
+    options.body instanceof ReadableStream ||
+    options.body instanceof Uint8Array
+  ) {
+    body = options.body as BodyInit;
   } else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     if (!headers.has("Content-Type")) {
@@ -60,7 +69,11 @@ export async function request<Body = any>(
   } catch {
     // Not JSON: the caller sees the text.
   }
-  return { status: response.status, headers: response.headers, body: parsed };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: parsed as Body,
+  };
 }
 
 export type Account = keyof typeof demoAccounts;
@@ -88,7 +101,10 @@ export async function sessionUserId(
     { cookie },
   );
   const id = response.body.user?.id;
-  if (!id) throw new Error(`no user id in session: ${JSON.stringify(response.body)}`);
+  if (!id) {
+    const body = JSON.stringify(response.body);
+    throw new Error(`GET /api/auth/session returned no user id: ${body}`);
+  }
   return id;
 }
 
@@ -140,14 +156,16 @@ export async function readState(baseUrl: string, sessions: Sessions) {
       { cookie: sessions[account] },
     );
     if (page.status !== 200) {
-      throw new Error(`GET /api/notificaciones as ${account}: HTTP ${page.status}`);
+      throw new Error(
+        `GET /api/notificaciones as ${account}: HTTP ${page.status}`,
+      );
     }
     notifications[account] = page.body;
   }
   return { presupuestos: presupuestos.body.presupuestos, notifications };
 }
 
-/** A valid body for POST /api/presupuestos; `overrides` replaces fields. */
+/** Returns a valid POST /api/presupuestos body, with `overrides` applied. */
 export function newPresupuesto(overrides: Record<string, unknown> = {}) {
   return {
     afiliado: "Ana Prueba",
@@ -160,7 +178,10 @@ export function newPresupuesto(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Polls `read` every 50 ms until `done` accepts its value or time runs out. */
+/**
+ * Polls `read` every 50 ms until `done` accepts its value or `timeoutMs`
+ * passes, and returns the last value read.
+ */
 export async function pollUntil<Value>(
   read: () => Promise<Value>,
   done: (value: Value) => boolean,

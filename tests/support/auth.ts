@@ -42,7 +42,9 @@ export async function signIn(
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
   collectCookies(response, jar);
-  if (![...jar.keys()].some((name) => name.endsWith("next-auth.session-token"))) {
+  if (
+    ![...jar.keys()].some((name) => name.endsWith("next-auth.session-token"))
+  ) {
     throw new Error(`sign-in failed for ${email}: HTTP ${response.status}`);
   }
   return cookieHeader(jar);

@@ -78,8 +78,14 @@ export async function openStream(
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        const seen = events.slice(from).map((event) => `${event.event} ${event.data.slice(0, 120)}`);
-        reject(new Error(`no matching event within ${timeoutMs} ms; received after ${from}: ${JSON.stringify(seen)}`));
+        const seen = events
+          .slice(from)
+          .map((event) => `${event.event} ${event.data.slice(0, 120)}`);
+        reject(
+          new Error(
+            `no matching event within ${timeoutMs} ms; received after ${from}: ${JSON.stringify(seen)}`,
+          ),
+        );
       }, timeoutMs);
       waiters.add(check);
       check();
