@@ -8,6 +8,23 @@ const nextConfig = {
   // other responses.
   compress: false,
   poweredByHeader: false,
+  // Pages also get a Content-Security-Policy with a nonce from proxy.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          {
+            key: "Permissions-Policy",
+            value: "camera=(), microphone=(), geolocation=()",
+          },
+        ],
+      },
+    ];
+  },
   reactStrictMode: true,
   serverExternalPackages: [
     "better-sqlite3",

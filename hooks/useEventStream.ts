@@ -8,7 +8,9 @@ export type StreamState =
   | "connecting"
   | "open"
   | "reconnecting"
-  | "unauthenticated";
+  | "unauthenticated"
+  /** The server ended the stream for good (a `closing` event). */
+  | "closed";
 
 type Options = {
   url?: string;
@@ -48,6 +50,7 @@ export function useEventStream({
     let serverRetryMs: number | undefined;
     let failures = 0;
     let resumeId = "";
+    let closedByServer = false;
 
     const sleep = (milliseconds: number) =>
       new Promise<void>((resolve) => {
@@ -65,6 +68,7 @@ export function useEventStream({
         onEvent: (event) => {
           resumeId = event.id;
           setLastEventId(event.id);
+          if (event.event === "closing") closedByServer = true;
           onEventRef.current(event);
         },
         onRetry: (milliseconds) => {
@@ -105,6 +109,10 @@ export function useEventStream({
         } catch {
           if (abort.signal.aborted) return;
           failures++;
+        }
+        if (closedByServer) {
+          setState("closed");
+          return;
         }
         setState("reconnecting");
         const backoff = Math.min(maxRetryMs, firstRetryMs * 2 ** failures);

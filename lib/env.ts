@@ -14,9 +14,10 @@ import { z } from "zod";
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const positiveInt = (fallback: number) =>
-  z
-    .preprocess(emptyAsUndefined, z.coerce.number().int().positive())
-    .default(fallback);
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().positive().default(fallback),
+  );
 
 const optionalText = z.preprocess(emptyAsUndefined, z.string().optional());
 
@@ -35,7 +36,10 @@ const schema = z.object({
       )
       .optional(),
   ),
-  NEXTAUTH_SECRET: optionalText,
+  NEXTAUTH_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
   REDIS_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -52,6 +56,20 @@ const schema = z.object({
     z.string().min(16, "must be at least 16 characters").optional(),
   ),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  ALLOWED_ORIGINS: z.preprocess(
+    (value) =>
+      typeof value === "string" && value.trim() !== ""
+        ? value.split(",").map((origin) => origin.trim())
+        : [],
+    z.array(
+      z
+        .string()
+        .regex(
+          /^https?:\/\/[^/\s*]+$/,
+          "must list origins such as https://app.example.com, comma-separated, without * or paths",
+        ),
+    ),
+  ),
   NEXT_MANUAL_SIG_HANDLE: optionalText,
   NEXTAUTH_URL: optionalText,
   PORT: positiveInt(3000),
@@ -61,6 +79,11 @@ const schema = z.object({
   SSE_HEARTBEAT_MS: positiveInt(30_000),
   SSE_RETRY_MS: positiveInt(3_000),
   SSE_COALESCE_MS: positiveInt(100),
+  SSE_MAX_STREAMS: positiveInt(20_000),
+  SSE_MAX_STREAMS_PER_USER: positiveInt(10),
+  SSE_MAX_BUFFER_BYTES: positiveInt(1024 * 1024),
+  SSE_STALL_TIMEOUT_MS: positiveInt(60_000),
+  SSE_SESSION_CHECK_MS: positiveInt(15_000),
   PENDIENTES_LIMIT: positiveInt(200),
   SESSION_MAX_AGE_S: positiveInt(8 * 60 * 60),
 });

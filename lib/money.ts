@@ -7,11 +7,11 @@ export const maxMontoPesos = 9_999_999_999.99;
 /** Converts pesos to centavos; returns null when it has over two decimals. */
 export function pesosToCentavos(pesos: number): bigint | null {
   if (!Number.isFinite(pesos)) return null;
-  const centavos = Math.round(pesos * 100);
-  // pesos * 100 is inexact for some two-decimal values (1.15 * 100 is
-  // 114.99999999999999), so compare with a tolerance far below a centavo.
-  if (Math.abs(pesos * 100 - centavos) > 1e-6) return null;
-  return BigInt(centavos);
+  // toFixed(2) rounds in decimal, so it round-trips exactly for every
+  // amount with at most two decimals, where pesos * 100 does not
+  // (1.15 * 100 is 114.99999999999999).
+  if (Number(pesos.toFixed(2)) !== pesos) return null;
+  return BigInt(Math.round(pesos * 100));
 }
 
 /** Converts centavos to pesos. Exact below 2^53 centavos (9e13 ARS). */

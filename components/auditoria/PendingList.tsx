@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 
-import { fetchJson, keys } from "@/lib/client/api";
+import { keys } from "@/lib/client/api";
 import type { PresupuestosSnapshot } from "@/lib/realtime/snapshots";
 import { PendingItem } from "./PendingItem";
 
@@ -16,7 +16,6 @@ const highlightMs = 8_000;
 export function PendingList({ userId }: { userId: string }) {
   const { data, error, isLoading } = useSWR<PresupuestosSnapshot>(
     keys.pendientes,
-    fetchJson,
   );
   const seen = useRef<Set<string> | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());

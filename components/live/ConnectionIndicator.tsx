@@ -7,6 +7,7 @@ const labels = {
   open: "Conectado",
   reconnecting: "Reconectando…",
   unauthenticated: "Sesión vencida",
+  closed: "Desconectado: demasiadas pestañas abiertas",
 } as const;
 
 /** Shows whether live updates are flowing. */

@@ -6,11 +6,13 @@ import { useSWRConfig } from "swr";
 
 import { useEventStream, type StreamState } from "@/hooks/useEventStream";
 import { keys, newerState } from "@/lib/client/api";
+import type { NotificationDto } from "@/lib/notifications/service";
 import type {
   NotificationsSnapshot,
   PresupuestosSnapshot,
 } from "@/lib/realtime/snapshots";
 import type { ParsedEvent } from "@/lib/sse/parse";
+import { useShowToast } from "./Toasts";
 
 const StreamStateContext = createContext<StreamState>("connecting");
 
@@ -27,6 +29,7 @@ type CountData = Pick<NotificationsSnapshot, "count" | "version">;
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const { mutate } = useSWRConfig();
   const router = useRouter();
+  const showToast = useShowToast();
 
   const onEvent = useCallback(
     (event: ParsedEvent) => {
@@ -41,6 +44,8 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
         // refresh the lists that show them.
         void mutate(keys.notifications);
         void mutate(keys.presupuestos);
+      } else if (event.event === "notification") {
+        showToast(JSON.parse(event.data) as NotificationDto);
       } else if (event.event === "presupuestos") {
         const data = JSON.parse(event.data) as PresupuestosSnapshot;
         void mutate<PresupuestosSnapshot>(
@@ -50,7 +55,7 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
         );
       }
     },
-    [mutate],
+    [mutate, showToast],
   );
 
   const onUnauthenticated = useCallback(() => {

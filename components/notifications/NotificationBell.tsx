@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 
-import { fetchJson, keys } from "@/lib/client/api";
+import { keys } from "@/lib/client/api";
 import type { NotificationsSnapshot } from "@/lib/realtime/snapshots";
 import { NotificationList } from "./NotificationList";
 
@@ -11,7 +11,7 @@ type CountData = Pick<NotificationsSnapshot, "count" | "version">;
 
 /** The bell with the live unread badge and the latest notifications. */
 export function NotificationBell() {
-  const { data } = useSWR<CountData>(keys.notificationCount, fetchJson);
+  const { data } = useSWR<CountData>(keys.notificationCount);
   const [open, setOpen] = useState(false);
   const container = useRef<HTMLDivElement>(null);
   const count = data?.count ?? 0;

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState, useTransition } from "react";
 import useSWR, { useSWRConfig } from "swr";
 
-import { fetchJson, keys } from "@/lib/client/api";
+import { keys } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/dates";
 import { markAllReadAction, markReadAction } from "@/lib/notifications/actions";
 import type { NotificationDto } from "@/lib/notifications/service";
@@ -13,10 +13,7 @@ type ListData = { notifications: NotificationDto[] };
 
 /** The bell's dropdown: the latest notifications, newest first. */
 export function NotificationList({ unread }: { unread: number }) {
-  const { data, error, isLoading } = useSWR<ListData>(
-    keys.notifications,
-    fetchJson,
-  );
+  const { data, error, isLoading } = useSWR<ListData>(keys.notifications);
   const { mutate } = useSWRConfig();
   const [pending, startTransition] = useTransition();
   const [failure, setFailure] = useState<string | null>(null);

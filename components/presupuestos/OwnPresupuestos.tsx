@@ -2,7 +2,7 @@
 
 import useSWR from "swr";
 
-import { fetchJson, keys } from "@/lib/client/api";
+import { keys } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/dates";
 import { formatArs } from "@/lib/money";
 import type { PresupuestosResult } from "@/lib/presupuestos/queries";
@@ -21,7 +21,6 @@ const estadoLabels = {
 export function OwnPresupuestos() {
   const { data, error, isLoading } = useSWR<PresupuestosResult>(
     keys.presupuestos,
-    fetchJson,
   );
   if (isLoading) return <p className="muted">Cargando…</p>;
   if (error) return <p className="form-error">{(error as Error).message}</p>;

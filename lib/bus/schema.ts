@@ -9,6 +9,10 @@ export const busMessageSchema = z.discriminatedUnion("type", [
     userIds: z.array(z.string().min(1).max(64)).max(10_000),
   }),
   z.object({ type: z.literal("presupuestos") }),
+  z.object({
+    type: z.literal("users"),
+    userIds: z.array(z.string().min(1).max(64)).max(10_000),
+  }),
   z.object({ type: z.literal("resync") }),
 ]);
 

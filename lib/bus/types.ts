@@ -7,6 +7,8 @@ export type BusMessage =
   | { type: "notifications"; userIds: string[] }
   /** The pending presupuestos changed (created, assigned or decided). */
   | { type: "presupuestos" }
+  /** These users' accounts changed (role or active flag). */
+  | { type: "users"; userIds: string[] }
   /**
    * Messages may have been lost (the bus reconnected after an outage):
    * every stream needs fresh snapshots.

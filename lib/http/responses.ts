@@ -16,9 +16,17 @@ export function errorResponse(
   });
 }
 
+/** Seconds a client should wait before retrying, for 503 errors. */
+const retryAfterSeconds: Partial<Record<ErrorCode, number>> = {
+  too_many_streams: 5,
+  unavailable: 1,
+};
+
 export function appErrorResponse(error: AppError): Response {
+  const retryAfter = retryAfterSeconds[error.code];
   return errorResponse(error.code, error.status, error.message, {
     fields: error.fields,
+    headers: retryAfter ? { "Retry-After": String(retryAfter) } : {},
   });
 }
 

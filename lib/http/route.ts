@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import { AppError } from "../errors";
 import { createLogger, type Logger } from "../logger";
+import { corsHeaders, isAllowedOrigin } from "../security/cors";
 import { appErrorResponse, errorResponse } from "./responses";
 
 export type RouteContext<Params> = {
@@ -36,18 +37,21 @@ export function route<Params = Record<string, never>>(
       requestId,
     });
     try {
-      if (request.method !== "GET" && !isSameOrigin(request)) {
+      if (request.method !== "GET" && !isAllowedMutationOrigin(request)) {
         throw new AppError(
           "forbidden",
           "Origen no permitido: las modificaciones solo se aceptan desde esta aplicación.",
         );
       }
       const params = await nextContext.params;
-      return await handler({ request, params, log, requestId });
+      return withCors(
+        request,
+        await handler({ request, params, log, requestId }),
+      );
     } catch (error) {
       if (error instanceof AppError) {
         log.info({ code: error.code, status: error.status }, error.message);
-        return appErrorResponse(error);
+        return withCors(request, appErrorResponse(error));
       }
       log.error({ err: error }, "request failed");
       return errorResponse(
@@ -60,15 +64,24 @@ export function route<Params = Record<string, never>>(
   };
 }
 
+/** Adds CORS headers when the request comes from an allowed origin. */
+function withCors(request: Request, response: Response): Response {
+  const headers = corsHeaders(request.headers.get("origin"));
+  for (const [name, value] of Object.entries(headers)) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
+
 /**
- * Checks the Origin header of a mutation against the request's own host.
- * Browsers always send Origin on cross-site POSTs, so a mismatch is
- * cross-site request forgery; a missing Origin comes from a non-browser
- * client, which has to present the session cookie anyway.
+ * Checks the Origin header of a mutation against the request's own host
+ * and ALLOWED_ORIGINS. Browsers always send Origin on cross-site POSTs, so
+ * a mismatch is cross-site request forgery; a missing Origin comes from a
+ * non-browser client, which has to present the session cookie anyway.
  */
-function isSameOrigin(request: Request): boolean {
+function isAllowedMutationOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
-  if (origin === null) return true;
+  if (origin === null || isAllowedOrigin(origin)) return true;
   const host =
     request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   try {

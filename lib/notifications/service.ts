@@ -4,6 +4,7 @@ import { getDb, type Prisma } from "../db";
 import { forbidden, notFound } from "../errors";
 import { publishAfterCommit } from "../realtime/publish";
 import type { ListQuery } from "./schemas";
+import { toNotificationDto } from "./serialize";
 
 export type NotificationDto = {
   id: number;
@@ -83,24 +84,4 @@ export async function markAllRead(userId: string) {
     await publishAfterCommit({ type: "notifications", userIds: [userId] });
   }
   return { marked, count: await countUnread(userId) };
-}
-
-function toNotificationDto(row: {
-  id: number;
-  type: string;
-  title: string;
-  message: string;
-  link: string | null;
-  readAt: Date | null;
-  createdAt: Date;
-}): NotificationDto {
-  return {
-    id: row.id,
-    type: row.type,
-    title: row.title,
-    message: row.message,
-    link: row.link,
-    readAt: row.readAt?.toISOString() ?? null,
-    createdAt: row.createdAt.toISOString(),
-  };
 }

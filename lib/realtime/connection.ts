@@ -4,35 +4,64 @@ export type CloseReason =
   | "client_closed"
   | "aborted"
   | "write_failed"
-  | "server_shutdown";
+  | "server_shutdown"
+  | "slow_reader"
+  | "stream_limit"
+  | "session_expired"
+  | "deactivated"
+  | "role_changed";
 
 /**
  * One open event stream. Writes after close are dropped instead of
  * throwing, because updates race with disconnects all the time.
+ *
+ * The stream's queue is bounded by `maxBufferBytes`: Next.js pulls from it
+ * only as fast as the socket drains, so a client that stops reading makes
+ * it grow, and a write that takes it past the bound closes the stream.
  */
 export class Connection {
   readonly openedAt = Date.now();
-  #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-  #closed = false;
-  #onClose: (reason: CloseReason) => void;
   /** Version of the newest snapshot sent, per event name. */
   readonly sentVersions = new Map<string, number>();
+  /** Highest notification id this stream has accounted for. */
+  cursor = 0;
+  /** When bytes first sat unread in the queue, for the stall check. */
+  queuedSince: number | null = null;
+  readonly stream: ReadableStream<Uint8Array>;
+  #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  #closed = false;
 
   constructor(
     readonly id: string,
     readonly userId: string,
     readonly rol: Rol,
-    onClose: (connection: Connection, reason: CloseReason) => void,
+    /** When the session behind the stream expires, in epoch ms. */
+    readonly expiresAt: number,
+    private readonly maxBufferBytes: number,
+    private readonly onClose: (
+      connection: Connection,
+      reason: CloseReason,
+    ) => void,
   ) {
-    this.#onClose = (reason) => onClose(this, reason);
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        cancel: () => this.close("client_closed"),
+      },
+      { highWaterMark: maxBufferBytes, size: (chunk) => chunk.byteLength },
+    );
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  attach(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.#controller = controller;
+  /** Bytes waiting in the queue for the client to read. */
+  get queuedBytes(): number {
+    const desired = this.#controller?.desiredSize ?? this.maxBufferBytes;
+    return this.maxBufferBytes - (desired ?? 0);
   }
 
   /** Enqueues bytes; returns false when the stream is closed. */
@@ -40,11 +69,15 @@ export class Connection {
     if (this.#closed || !this.#controller) return false;
     try {
       this.#controller.enqueue(chunk);
-      return true;
     } catch {
       this.close("write_failed");
       return false;
     }
+    if (this.queuedBytes > this.maxBufferBytes) {
+      this.close("slow_reader");
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -56,11 +89,17 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      this.#controller?.close();
+      // A stalled stream's queue is discarded to free its memory; any other
+      // close lets the client read what is queued, such as a final event.
+      if (reason === "slow_reader" || reason === "write_failed") {
+        this.#controller?.error(new Error(`stream closed: ${reason}`));
+      } else {
+        this.#controller?.close();
+      }
     } catch {
       // Already closed or errored by the runtime: nothing left to release.
     }
     this.#controller = null;
-    this.#onClose(reason);
+    this.onClose(this, reason);
   }
 }

@@ -6,72 +6,100 @@ import type { Rol } from "../auth/roles";
 import { getBus } from "../bus";
 import type { BusMessage } from "../bus/types";
 import { getEnv } from "../env";
+import { AppError } from "../errors";
 import { createLogger } from "../logger";
 import { getMetrics } from "../metrics";
 import { formatComment, formatEvent, formatRetry } from "../sse/format";
 import { type CloseReason, Connection } from "./connection";
 import {
-  readNotificationSnapshots,
-  readPresupuestosSnapshots,
-  type NotificationsSnapshot,
-  type PresupuestosSnapshot,
-} from "./snapshots";
+  dispatchInitial,
+  dispatchNotifications,
+  dispatchPresupuestos,
+} from "./dispatch";
+import { readUserStates } from "./user-states";
 
 const log = createLogger("stream");
 const encoder = new TextEncoder();
+const sweepIntervalMs = 1_000;
 
-type UserChannel = {
-  rol: Rol;
-  connections: Set<Connection>;
-  /** Highest notification id sent to this user; part of every event id. */
-  cursor: number;
-};
+type Channel = { rol: Rol; connections: Set<Connection> };
+
+/** Why a session ended, sent in the `session` event before the close. */
+const sessionEndMessages = {
+  session_expired: "La sesión venció. Iniciá sesión de nuevo.",
+  deactivated: "Tu cuenta fue desactivada.",
+  role_changed: "Tu rol cambió. Iniciá sesión de nuevo.",
+} as const;
 
 /**
  * Keeps this process's open event streams and turns bus messages into
- * snapshots for them. Work is per user, not per stream: a snapshot is read
- * and encoded once and written to all of that user's streams. Bursts of
- * messages are coalesced: the first change is sent at once, and later ones
- * within SSE_COALESCE_MS are merged into one trailing snapshot.
+ * snapshots for them. Work is per user, not per stream: snapshots are read
+ * for many users at once and encoded once per user. Bursts are coalesced:
+ * the first change is sent at once, and later ones within SSE_COALESCE_MS
+ * merge into one trailing snapshot. Two shared timers serve every stream:
+ * the heartbeat, and a sweep that ends expired sessions and stalled
+ * readers.
  */
 export class StreamHub {
-  readonly #users = new Map<string, UserChannel>();
+  readonly #users = new Map<string, Channel>();
+  #count = 0;
   #unsubscribe: (() => void) | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
+  #sweep: NodeJS.Timeout | null = null;
+  #lastUserCheck = Date.now();
   #dirtyUsers = new Set<string>();
   #presupuestosDirty = false;
+  #usersToCheck = new Set<string>();
   #flushTimer: NodeJS.Timeout | null = null;
   #lastFlushAt = 0;
   #flushing: Promise<void> = Promise.resolve();
   #draining = false;
 
-  /** Opens a stream for `user`; it starts with a retry hint and snapshots. */
-  open(user: { id: string; rol: Rol }): {
-    connection: Connection;
-    stream: ReadableStream<Uint8Array>;
-  } {
-    const connection = new Connection(randomUUID(), user.id, user.rol, (c, r) =>
-      this.#remove(c, r),
-    );
-    const stream = new ReadableStream<Uint8Array>({
-      start: (controller) => connection.attach(controller),
-      cancel: () => connection.close("client_closed"),
-    });
-    this.#add(connection);
-    void this.#sendInitial(connection);
-    return { connection, stream };
-  }
-
   get connectionCount(): number {
-    let count = 0;
-    for (const channel of this.#users.values())
-      count += channel.connections.size;
-    return count;
+    return this.#count;
   }
 
   /** True once shutdown began: no new streams are accepted. */
   get draining(): boolean {
     return this.#draining;
+  }
+
+  /**
+   * Opens a stream for `user`. It starts with a retry hint, then the
+   * notifications missed since `resumeCursor` (if any), then snapshots.
+   * Throws 503 past SSE_MAX_STREAMS; past SSE_MAX_STREAMS_PER_USER the
+   * user's oldest stream is closed instead.
+   */
+  open(
+    user: { id: string; rol: Rol; expiresAt: number },
+    resumeCursor: number | null,
+  ): Connection {
+    const env = getEnv();
+    if (this.#count >= env.SSE_MAX_STREAMS) {
+      throw new AppError(
+        "too_many_streams",
+        "El servidor alcanzó su máximo de conexiones en vivo. Reintentá en unos segundos.",
+      );
+    }
+    const connection = new Connection(
+      randomUUID(),
+      user.id,
+      user.rol,
+      user.expiresAt,
+      env.SSE_MAX_BUFFER_BYTES,
+      (closed, reason) => this.#remove(closed, reason),
+    );
+    this.#add(connection);
+    this.#enforceUserLimit(user.id, env.SSE_MAX_STREAMS_PER_USER);
+    connection.write(encoder.encode(formatRetry(env.SSE_RETRY_MS)));
+    dispatchInitial(connection, resumeCursor).catch((error: unknown) => {
+      log.error(
+        { err: error, userId: user.id, connectionId: connection.id },
+        "initial snapshot failed; closing the stream so the client retries",
+      );
+      connection.close("write_failed");
+    });
+    return connection;
   }
 
   /**
@@ -81,106 +109,186 @@ export class StreamHub {
    */
   drain(minRetryMs: number, maxRetryMs: number): void {
     this.#draining = true;
+    for (const connection of this.#all()) {
+      const spread = Math.random() * (maxRetryMs - minRetryMs);
+      connection.write(
+        encoder.encode(formatRetry(Math.round(minRetryMs + spread))),
+      );
+      connection.close("server_shutdown");
+    }
+  }
+
+  *#all(): Generator<Connection> {
     for (const channel of [...this.#users.values()]) {
-      for (const connection of [...channel.connections]) {
-        const delay = Math.round(
-          minRetryMs + Math.random() * (maxRetryMs - minRetryMs),
-        );
-        connection.write(encoder.encode(formatRetry(delay)));
-        connection.close("server_shutdown");
-      }
+      yield* [...channel.connections];
     }
   }
 
   #add(connection: Connection): void {
     let channel = this.#users.get(connection.userId);
     if (!channel) {
-      channel = { rol: connection.rol, connections: new Set(), cursor: 0 };
+      channel = { rol: connection.rol, connections: new Set() };
       this.#users.set(connection.userId, channel);
     }
     channel.rol = connection.rol;
     channel.connections.add(connection);
+    this.#count++;
     getMetrics().streamsOpen.inc({ rol: connection.rol });
     if (!this.#unsubscribe) {
       this.#unsubscribe = getBus().subscribe((message) =>
         this.#onMessage(message),
       );
     }
-    if (!this.#heartbeat) this.#startHeartbeat();
+    if (!this.#heartbeat) this.#startTimers();
     log.info(
       {
         userId: connection.userId,
         connectionId: connection.id,
         rol: connection.rol,
-        open: this.connectionCount,
+        open: this.#count,
       },
       "stream opened",
     );
   }
 
   #remove(connection: Connection, reason: CloseReason): void {
+    const channel = this.#users.get(connection.userId);
+    if (!channel?.connections.delete(connection)) return;
+    if (channel.connections.size === 0) this.#users.delete(connection.userId);
+    this.#count--;
     const metrics = getMetrics();
     metrics.streamsOpen.dec({ rol: connection.rol });
-    metrics.streamDuration.observe((Date.now() - connection.openedAt) / 1000);
-    const channel = this.#users.get(connection.userId);
-    channel?.connections.delete(connection);
-    if (channel && channel.connections.size === 0) {
-      this.#users.delete(connection.userId);
+    const durationMs = Date.now() - connection.openedAt;
+    metrics.streamDuration.observe(durationMs / 1000);
+    if (this.#count === 0) this.#idle();
+    const fields = {
+      userId: connection.userId,
+      connectionId: connection.id,
+      reason,
+      durationMs,
+      open: this.#count,
+    };
+    if (reason === "slow_reader" || reason === "write_failed") {
+      log.warn(fields, "stream closed");
+    } else {
+      log.info(fields, "stream closed");
     }
-    if (this.#users.size === 0) this.#idle();
-    log.info(
-      {
-        userId: connection.userId,
-        connectionId: connection.id,
-        reason,
-        durationMs: Date.now() - connection.openedAt,
-        open: this.connectionCount,
-      },
-      "stream closed",
+  }
+
+  #enforceUserLimit(userId: string, limit: number): void {
+    const connections = [...(this.#users.get(userId)?.connections ?? [])];
+    const excess = connections.length - limit;
+    // Sets iterate in insertion order, so the first ones are the oldest.
+    for (const connection of connections.slice(0, Math.max(0, excess))) {
+      this.#end(connection, "closing", "stream_limit", {
+        message: `Se cerró esta conexión porque abriste más de ${limit} pestañas o dispositivos.`,
+      });
+    }
+  }
+
+  /** Sends a final event saying why, then closes the stream. */
+  #end(
+    connection: Connection,
+    event: string,
+    reason: CloseReason,
+    extra: Record<string, unknown> = {},
+  ): void {
+    connection.write(
+      encoder.encode(
+        formatEvent({
+          event,
+          id: `${connection.cursor}-0`,
+          data: JSON.stringify({ reason, ...extra }),
+        }),
+      ),
     );
+    connection.close(reason);
   }
 
   /** Releases the bus subscription and timers once no stream is open. */
   #idle(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    for (const timer of [this.#heartbeat, this.#sweep]) {
+      if (timer) clearInterval(timer);
+    }
     this.#heartbeat = null;
+    this.#sweep = null;
     if (this.#flushTimer) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
     this.#dirtyUsers.clear();
+    this.#usersToCheck.clear();
     this.#presupuestosDirty = false;
   }
 
-  #startHeartbeat(): void {
-    // One timer for all streams. The comment keeps proxies from closing an
-    // idle connection and lets the server notice a dead one on write.
+  #startTimers(): void {
+    const env = getEnv();
+    // The heartbeat comment keeps proxies from closing an idle connection
+    // and makes a dead one fail on write.
     const ping = encoder.encode(formatComment("ping"));
     this.#heartbeat = setInterval(() => {
       for (const channel of this.#users.values()) {
         for (const connection of channel.connections) connection.write(ping);
       }
-    }, getEnv().SSE_HEARTBEAT_MS);
+    }, env.SSE_HEARTBEAT_MS);
     this.#heartbeat.unref();
+    this.#sweep = setInterval(() => this.#runSweep(), sweepIntervalMs);
+    this.#sweep.unref();
+  }
+
+  #runSweep(): void {
+    const env = getEnv();
+    const now = Date.now();
+    for (const connection of this.#all()) {
+      if (connection.expiresAt <= now) {
+        this.#end(connection, "session", "session_expired", {
+          message: sessionEndMessages.session_expired,
+        });
+      } else if (connection.queuedBytes > 0) {
+        connection.queuedSince ??= now;
+        if (now - connection.queuedSince > env.SSE_STALL_TIMEOUT_MS) {
+          connection.close("slow_reader");
+        }
+      } else {
+        connection.queuedSince = null;
+      }
+    }
+    if (now - this.#lastUserCheck >= env.SSE_SESSION_CHECK_MS) {
+      this.#lastUserCheck = now;
+      for (const userId of this.#users.keys()) this.#usersToCheck.add(userId);
+      this.#scheduleFlush();
+    }
   }
 
   #onMessage(message: BusMessage): void {
-    if (message.type === "notifications") {
-      for (const userId of message.userIds) {
-        if (this.#users.has(userId)) this.#dirtyUsers.add(userId);
-      }
-    } else if (message.type === "presupuestos") {
-      this.#presupuestosDirty = true;
-    } else {
-      for (const userId of this.#users.keys()) this.#dirtyUsers.add(userId);
-      this.#presupuestosDirty = true;
+    switch (message.type) {
+      case "notifications":
+        for (const userId of message.userIds) {
+          if (this.#users.has(userId)) this.#dirtyUsers.add(userId);
+        }
+        break;
+      case "presupuestos":
+        this.#presupuestosDirty = true;
+        break;
+      case "users":
+        for (const userId of message.userIds) {
+          if (this.#users.has(userId)) this.#usersToCheck.add(userId);
+        }
+        break;
+      case "resync":
+        for (const userId of this.#users.keys()) this.#dirtyUsers.add(userId);
+        this.#presupuestosDirty = true;
+        break;
     }
-    if (this.#dirtyUsers.size > 0 || this.#presupuestosDirty)
-      this.#scheduleFlush();
+    this.#scheduleFlush();
   }
 
   #scheduleFlush(): void {
-    if (this.#flushTimer) return;
+    const pending =
+      this.#dirtyUsers.size > 0 ||
+      this.#presupuestosDirty ||
+      this.#usersToCheck.size > 0;
+    if (this.#flushTimer || !pending) return;
     const wait = Math.max(
       0,
       this.#lastFlushAt + getEnv().SSE_COALESCE_MS - Date.now(),
@@ -190,108 +298,62 @@ export class StreamHub {
       this.#lastFlushAt = Date.now();
       // Flushes run one after another so that their database reads never
       // pile up; versions keep a slow flush from overwriting a newer one.
-      this.#flushing = this.#flushing.then(() => this.#flush());
+      this.#flushing = this.#flushing
+        .then(() => this.#flush())
+        .catch((error: unknown) => {
+          log.error({ err: error }, "snapshot dispatch failed");
+        });
     }, wait);
   }
 
   async #flush(): Promise<void> {
-    const userIds = [...this.#dirtyUsers].filter((id) => this.#users.has(id));
+    const usersToCheck = [...this.#usersToCheck];
+    const dirtyUsers = [...this.#dirtyUsers];
     const presupuestos = this.#presupuestosDirty;
+    this.#usersToCheck = new Set();
     this.#dirtyUsers = new Set();
     this.#presupuestosDirty = false;
-    try {
-      if (userIds.length > 0) {
-        const snapshots = await readNotificationSnapshots(userIds);
-        for (const [userId, snapshot] of snapshots) {
-          this.#sendNotifications(userId, snapshot);
-        }
-      }
-      if (presupuestos) {
-        const auditorIds = [...this.#users]
-          .filter(([, channel]) => channel.rol === "auditor_medico")
-          .map(([userId]) => userId);
-        if (auditorIds.length === 0) return;
-        const snapshots = await readPresupuestosSnapshots(auditorIds);
-        for (const [userId, snapshot] of snapshots) {
-          this.#sendPresupuestos(userId, snapshot);
-        }
-      }
-    } catch (error) {
-      log.error({ err: error, users: userIds.length }, "snapshot read failed");
+
+    if (usersToCheck.length > 0) await this.#checkUsers(usersToCheck);
+    await dispatchNotifications(this.#streamsOf(dirtyUsers));
+    if (presupuestos) {
+      const auditors = [...this.#users]
+        .filter(([, channel]) => channel.rol === "auditor_medico")
+        .map(([userId]) => userId);
+      await dispatchPresupuestos(this.#streamsOf(auditors));
     }
   }
 
-  async #sendInitial(connection: Connection): Promise<void> {
-    connection.write(encoder.encode(formatRetry(getEnv().SSE_RETRY_MS)));
-    try {
-      const userId = connection.userId;
-      const notifications = await readNotificationSnapshots([userId]);
-      this.#sendNotifications(userId, notifications.get(userId)!, connection);
-      if (connection.rol === "auditor_medico") {
-        const lists = await readPresupuestosSnapshots([userId]);
-        this.#sendPresupuestos(userId, lists.get(userId)!, connection);
-      }
-    } catch (error) {
-      log.error(
-        { err: error, userId: connection.userId, connectionId: connection.id },
-        "initial snapshot failed; closing the stream so the client retries",
-      );
-      connection.close("write_failed");
-    }
-  }
-
-  #sendNotifications(
-    userId: string,
-    snapshot: NotificationsSnapshot,
-    only?: Connection,
-  ): void {
-    const channel = this.#users.get(userId);
-    if (!channel) return;
-    channel.cursor = Math.max(channel.cursor, snapshot.cursor);
-    this.#send(channel, "notifications", snapshot.version, only, {
-      count: snapshot.count,
-      version: snapshot.version,
-    });
-  }
-
-  #sendPresupuestos(
-    userId: string,
-    snapshot: PresupuestosSnapshot,
-    only?: Connection,
-  ): void {
-    const channel = this.#users.get(userId);
-    if (!channel || channel.rol !== "auditor_medico") return;
-    this.#send(channel, "presupuestos", snapshot.version, only, snapshot);
-  }
-
-  /**
-   * Encodes one event and writes it to the channel's streams (or to `only`),
-   * skipping any stream that was already sent a newer snapshot of it.
-   */
-  #send(
-    channel: UserChannel,
-    event: string,
-    version: number,
-    only: Connection | undefined,
-    payload: unknown,
-  ): void {
-    const targets = only ? [only] : [...channel.connections];
-    const sent = getMetrics().eventsSent.labels({ event });
-    let bytes: Uint8Array | null = null;
-    for (const connection of targets) {
-      if ((connection.sentVersions.get(event) ?? 0) >= version) continue;
-      bytes ??= encoder.encode(
-        formatEvent({
-          event,
-          id: `${channel.cursor}-${version}`,
-          data: JSON.stringify(payload),
-        }),
-      );
-      if (connection.write(bytes)) {
-        connection.sentVersions.set(event, version);
-        sent.inc();
+  /** Ends the streams of users who were deactivated or changed role. */
+  async #checkUsers(userIds: string[]): Promise<void> {
+    const states = await readUserStates(userIds);
+    for (const userId of userIds) {
+      const channel = this.#users.get(userId);
+      if (!channel) continue;
+      const state = states.get(userId);
+      const reason =
+        !state || !state.active
+          ? "deactivated"
+          : state.rol !== channel.rol
+            ? "role_changed"
+            : null;
+      if (!reason) continue;
+      log.info({ userId, reason }, "ending the user's streams");
+      for (const connection of [...channel.connections]) {
+        this.#end(connection, "session", reason, {
+          message: sessionEndMessages[reason],
+        });
       }
     }
+  }
+
+  #streamsOf(userIds: string[]): Map<string, Connection[]> {
+    const streams = new Map<string, Connection[]>();
+    for (const userId of userIds) {
+      const channel = this.#users.get(userId);
+      if (channel) streams.set(userId, [...channel.connections]);
+    }
+    return streams;
   }
 }
 

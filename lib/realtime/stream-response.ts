@@ -3,6 +3,7 @@ import "server-only";
 import type { SessionUser } from "../auth/session";
 import { errorResponse } from "../http/responses";
 import { getStreamHub } from "./hub";
+import { parseResumeCursor } from "./notification-events";
 
 const streamHeaders = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -14,13 +15,16 @@ const streamHeaders = {
 };
 
 /**
- * Returns the event stream response for `user`. The stream closes when the
- * request is aborted or the client cancels it, whichever happens first.
+ * Returns the event stream response for `user`, resuming after the
+ * request's Last-Event-ID when it is one of this user's. The stream closes
+ * when the request is aborted or the client cancels it, whichever happens
+ * first.
  */
-export function eventStreamResponse(
+export async function eventStreamResponse(
   user: SessionUser,
-  signal: AbortSignal,
-): Response {
+  request: Request,
+  extraHeaders: HeadersInit = {},
+): Promise<Response> {
   const hub = getStreamHub();
   if (hub.draining) {
     return errorResponse(
@@ -30,10 +34,17 @@ export function eventStreamResponse(
       { headers: { "Retry-After": "1" } },
     );
   }
-  const { connection, stream } = hub.open(user);
+  const resumeCursor = await parseResumeCursor(
+    request.headers.get("last-event-id"),
+    user.id,
+  );
+  const connection = hub.open(user, resumeCursor);
+  const { signal } = request;
   if (signal.aborted) connection.close("aborted");
   signal.addEventListener("abort", () => connection.close("aborted"), {
     once: true,
   });
-  return new Response(stream, { headers: streamHeaders });
+  return new Response(connection.stream, {
+    headers: { ...streamHeaders, ...extraHeaders },
+  });
 }

@@ -54,6 +54,8 @@ export function createSseParser(callbacks: ParserCallbacks) {
   };
 
   return (chunk: string) => {
+    // An empty chunk must not reset the pending CR of a split CRLF.
+    if (chunk === "") return;
     if (pendingCarriageReturn && chunk.startsWith("\n")) chunk = chunk.slice(1);
     pendingCarriageReturn = false;
     buffer += chunk;

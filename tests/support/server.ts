@@ -8,7 +8,7 @@ import path from "node:path";
 // each on a free loopback port with its own SQLite file, migrated and
 // seeded with the demo data through the same scripts a user runs.
 
-export const testDistDir = ".next-test";
+export const testDistDir = process.env.TEST_DIST_DIR ?? ".next-test";
 // Vitest and Playwright both run from the repository root; import.meta is
 // not available where Playwright loads TypeScript as CommonJS.
 const root = process.cwd();
@@ -20,9 +20,18 @@ export type TestServer = {
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** PID of the `next start` process, which serves the requests itself. */
+  pid: number;
+  /** Resolves when the process exits, with its exit code or signal. */
+  exited: Promise<ServerExit>;
   /** Output so far, for failure messages. */
   output: () => string;
   stop: () => Promise<void>;
+};
+
+export type ServerExit = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 };
 
 export async function freePort(): Promise<number> {
@@ -73,6 +82,12 @@ export type ServerOptions = {
   env?: Record<string, string>;
   /** Reuse a data folder (its database and secret) instead of a new one. */
   dataDir?: string;
+  /**
+   * Whether to migrate and seed the database first. Defaults to true unless
+   * `dataDir` is given. Pass false for a second instance that shares the
+   * first one's DATABASE_URL.
+   */
+  prepareDatabase?: boolean;
 };
 
 /** Starts `next start` on a free port and waits until /api/health is 200. */
@@ -95,13 +110,16 @@ export async function startServer(
     PORT: String(port),
     ...options.env,
   };
-  if (!options.dataDir) prepareDatabase(env);
+  if (options.prepareDatabase ?? !options.dataDir) prepareDatabase(env);
 
   let output = "";
   const child = spawn(
     process.execPath,
     [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const exited = new Promise<ServerExit>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
@@ -131,6 +149,8 @@ export async function startServer(
           port,
           dataDir,
           process: child,
+          pid: child.pid!,
+          exited,
           output: () => output,
           stop,
         };

@@ -7,5 +7,5 @@ export const runtime = "nodejs";
 
 export const GET = route("stream.updates", async ({ request }) => {
   const user = await requireUser();
-  return eventStreamResponse(user, request.signal);
+  return eventStreamResponse(user, request);
 });
