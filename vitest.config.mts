@@ -27,6 +27,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The same service tests, on a scratch PostgreSQL database each.
+          name: "unit-postgres",
+          include: [
+            "lib/presupuestos/*.test.ts",
+            "lib/notifications/*.test.ts",
+            "lib/realtime/*.test.ts",
+          ],
+          environment: "node",
+          setupFiles: ["tests/support/unit-setup.ts"],
+          env: { TEST_DATABASE_PROVIDER: "postgresql" },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",

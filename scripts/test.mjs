@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import { findChromium, missingChromiumMessage } from "./chromium-path.mjs";
+import { requireServices } from "./test-services.mjs";
 
 const reportDir = path.resolve("test-results/reports");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -47,6 +48,7 @@ function playwrightCounts(file) {
 function printSummary() {
   const parts = [
     vitestCounts(path.join(reportDir, "unit.json")),
+    vitestCounts(path.join(reportDir, "unit-postgres.json")),
     vitestCounts(path.join(reportDir, "integration.json")),
     playwrightCounts(path.join(reportDir, "e2e.json")),
   ];
@@ -61,6 +63,7 @@ if (!chromium) {
   console.error(missingChromiumMessage);
   process.exit(1);
 }
+await requireServices();
 
 rmSync(reportDir, { recursive: true, force: true });
 mkdirSync(reportDir, { recursive: true });
@@ -75,6 +78,13 @@ run("Unit tests", bin("vitest"), [
   "--reporter=default",
   "--reporter=json",
   `--outputFile.json=${path.join(reportDir, "unit.json")}`,
+]);
+run("Service tests on PostgreSQL", bin("vitest"), [
+  "run",
+  "--project=unit-postgres",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${path.join(reportDir, "unit-postgres.json")}`,
 ]);
 run("Build for tests", process.execPath, ["scripts/build-for-tests.mjs"]);
 run(
