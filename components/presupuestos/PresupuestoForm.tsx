@@ -31,13 +31,12 @@ export function PresupuestoForm() {
     const data = new FormData(form);
     const text = (name: Field) => String(data.get(name) ?? "");
     const monto = parseArsInput(text("monto"));
-    if (monto === null) {
-      setErrors({
-        monto: ["Monto: escribilo en pesos, por ejemplo 1.234.567,89."],
-      });
-      setMessage(null);
-      return;
-    }
+    // An amount that does not parse is sent as null, so that the server
+    // still reports every other field; the hint below replaces its message.
+    const montoHint =
+      monto === null
+        ? ["Monto: escribilo en pesos, por ejemplo 1.234.567,89."]
+        : undefined;
     startTransition(async () => {
       const result = await createPresupuestoAction({
         afiliado: text("afiliado"),
@@ -56,7 +55,9 @@ export function PresupuestoForm() {
         });
         await mutate(keys.presupuestos);
       } else {
-        setErrors(result.error.fields ?? {});
+        const fields = { ...result.error.fields };
+        if (montoHint) fields.monto = montoHint;
+        setErrors(fields);
         setMessage({ ok: false, text: result.error.message });
       }
     });
