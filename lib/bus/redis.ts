@@ -98,8 +98,18 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    await Promise.allSettled([this.#publisher.quit(), this.#subscriber.quit()]);
+    // quit() waits behind the offline queue, which never drains while
+    // Redis is unreachable, so only a ready connection quits politely.
+    const release = (connection: Redis) =>
+      connection.status === "ready"
+        ? connection.quit().catch(() => connection.disconnect())
+        : connection.disconnect();
+    await Promise.allSettled([
+      release(this.#publisher),
+      release(this.#subscriber),
+    ]);
   }
+
 
   #watch(connection: Redis, role: string): void {
     // ioredis emits "error" on every failed attempt; log each state change

@@ -37,11 +37,11 @@ import {
 import type { TestServer } from "../support/server";
 import { openStream, type StreamClient } from "../support/sse-client";
 
-// Two `next start` instances, A and B, sharing one scratch PostgreSQL
-// database and one Redis channel, as a deployment behind a load balancer
-// runs them: changes cross instances through Redis exactly once, survive a
-// lost subscriber, ignore garbage on the channel, and a SIGTERM drains A
-// while B keeps serving. The SIGTERM test stops A, so it runs last.
+// Two `next start` instances, A and B, share one scratch PostgreSQL
+// database and one Redis channel, as behind a load balancer. Changes cross
+// instances through Redis exactly once and survive a lost subscriber, and
+// malformed messages on the channel are dropped. A SIGTERM drains A while
+// B keeps serving; that test stops A, so it runs last.
 
 type Health = {
   status: string;
@@ -55,7 +55,7 @@ type Health = {
 const settleMs = 600;
 /** SHUTDOWN_TIMEOUT_MS of instance A. */
 const shutdownTimeoutMs = 5_000;
-/** SSE_RETRY_MS of both instances; drain hints lie in [retry / 4, retry]. */
+/** SSE_RETRY_MS of both instances. Drain hints lie in [retry / 4, retry]. */
 const retryMs = 2_000;
 
 let database: ScratchDatabase;
@@ -137,6 +137,9 @@ beforeAll(async () => {
   const env = {
     SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
     SSE_RETRY_MS: String(retryMs),
+    // The 100-stream test opens 50 streams per auditor, and
+    // SSE_MAX_STREAMS_PER_USER (default 10) would close the oldest.
+    SSE_MAX_STREAMS_PER_USER: "100",
   };
 
   namesBeforeA = await appConnectionNames(redis);
@@ -319,6 +322,43 @@ describe("Redis subscriber killed", () => {
   });
 });
 
+describe("Redis publisher killed", () => {
+  test("other instance resyncs", async () => {
+    const auditor = await openReady(b, sessions.auditor, true);
+    const from = auditor.events.length;
+
+    // Kill A's publisher and create through A at once. A failed publish
+    // shows in bus_publish_failures_total, and B then receives the change
+    // only through the resync that A publishes once its publisher is ready
+    // again. Up to three attempts, as for the subscriber.
+    let failedId: string | undefined;
+    for (let attempt = 0; attempt < 3 && failedId === undefined; attempt++) {
+      const failuresBefore = sampleSum(
+        await readMetrics(a, metricsToken),
+        "bus_publish_failures_total",
+      );
+      const clients = await pollUntil(
+        () => serverClients(redis, a.pid, namesBeforeA),
+        (found) => found.some((client) => !isSubscriber(client)),
+        5_000,
+      );
+      const publisher = clients.find((client) => !isSubscriber(client));
+      if (!publisher) throw new Error("instance A has no Redis publisher");
+      await killClient(redis, publisher);
+      const id = await createPresupuesto(a);
+      const failuresAfter = sampleSum(
+        await readMetrics(a, metricsToken),
+        "bus_publish_failures_total",
+      );
+      if (failuresAfter > failuresBefore) failedId = id;
+    }
+
+    expect(failedId).toBeDefined();
+    await waitForList(auditor, failedId!, true, from);
+    expect(ended.has(auditor)).toBe(false);
+  });
+});
+
 describe("bad messages on the channel", () => {
   test("are dropped and counted", async () => {
     const auditorA = await openReady(a, sessions.auditor, true);
@@ -381,7 +421,11 @@ describe("100 streams on one instance", () => {
     await Promise.all(streams.map((stream) => waitForSnapshots(stream, true)));
     const starts = streams.map((stream) => stream.events.length);
 
-    const health = await readHealth(b);
+    // Streams of earlier tests may still be closing on the server.
+    const health = await pollUntil(
+      () => readHealth(b),
+      (response) => response.body.streams.open === 100,
+    );
     const clients = await serverClients(redis, b.pid, namesBeforeB);
     const names = new Set(clients.map((client) => client.name));
 
@@ -414,8 +458,8 @@ describe("SIGTERM on instance A", () => {
 
     const signalledAt = Date.now();
     process.kill(a.pid, "SIGTERM");
-    // A answers 503 from the signal until it exits, about 1 s later; null
-    // means A stopped listening before a 503 was seen.
+    // A returns 503 from the signal until it exits about 1 s later. A null
+    // response means that A stopped listening before a 503 was seen.
     const draining = await pollUntil(
       () => readHealth(a).catch(() => null),
       (response) => response === null || response.status === 503,
