@@ -7,8 +7,7 @@ const config = [
   {
     ignores: [
       "lib/generated/**",
-      ".next/**",
-      ".next-test/**",
+      "**/.next*/**",
       "data/**",
       "bench/results/**",
       "playwright-report/**",

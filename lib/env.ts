@@ -137,6 +137,9 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     secret = readOrCreateSecret(path.join(dataDir, "nextauth-secret"));
   }
 
+  // next-auth 4 reads NEXTAUTH_URL itself and fails on an empty one
+  // (new URL("")), so an empty value is removed rather than passed on.
+  if (source.NEXTAUTH_URL === "") delete source.NEXTAUTH_URL;
   if (raw.NEXTAUTH_URL === undefined) {
     // next-auth 4 reads this variable itself. Without NEXTAUTH_URL it would
     // build its redirect URLs on http://localhost:3000 whatever the port or

@@ -74,8 +74,8 @@ export const assignmentSchema = z
   .object({
     auditorId: z
       .string({ error: "auditorId: tiene que ser texto o null." })
-      .min(1)
-      .max(64)
+      .min(1, "auditorId: no puede estar vacío.")
+      .max(64, "auditorId: máximo 64 caracteres.")
       .nullable(),
   })
   .strict();
@@ -84,6 +84,6 @@ export type AssignmentInput = z.infer<typeof assignmentSchema>;
 
 export const idSchema = z
   .string()
-  .min(1)
-  .max(64)
+  .min(1, "Identificador: no puede estar vacío.")
+  .max(64, "Identificador: máximo 64 caracteres.")
   .regex(/^[A-Za-z0-9_-]+$/, "Identificador inválido.");

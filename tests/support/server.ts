@@ -105,11 +105,13 @@ export async function startServer(
     NEXT_MANUAL_SIG_HANDLE: "true",
     DATA_DIR: dataDir,
     DATABASE_URL: "",
-    NEXTAUTH_URL: "",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
     PORT: String(port),
     ...options.env,
   };
+  // The server derives its URLs from the request's host; an inherited
+  // NEXTAUTH_URL would point them at another address.
+  if (!options.env?.NEXTAUTH_URL) delete env.NEXTAUTH_URL;
   if (options.prepareDatabase ?? !options.dataDir) prepareDatabase(env);
 
   let output = "";
