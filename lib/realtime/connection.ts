@@ -17,7 +17,11 @@ export type CloseReason =
  *
  * The stream's queue is bounded by `maxBufferBytes`: Next.js pulls from it
  * only as fast as the socket drains, so a client that stops reading makes
- * it grow, and a write that takes it past the bound closes the stream.
+ * it grow, and a write that finds it past the bound closes the stream.
+ * NOTE: the kernel's socket buffers (up to net.ipv4.tcp_wmem, a few MiB)
+ * fill before this queue does, and a route handler cannot see them, so a
+ * client that stops reading while traffic is light is cut off only after
+ * those buffers are full.
  */
 export class Connection {
   readonly openedAt = Date.now();
@@ -73,7 +77,10 @@ export class Connection {
       this.close("write_failed");
       return false;
     }
-    if (this.queuedBytes > this.maxBufferBytes) {
+    // The bound applies to what was queued before this write, so that one
+    // event larger than the buffer (a long pending list) does not cut off a
+    // client that is reading.
+    if (this.queuedBytes - chunk.byteLength > this.maxBufferBytes) {
       this.close("slow_reader");
       return false;
     }

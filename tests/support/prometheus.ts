@@ -42,14 +42,17 @@ export function sampleValue(
   name: string,
   labels: Record<string, string>,
 ): number {
-  const wanted = Object.entries(labels).map(
+  const expectedPairs = Object.entries(labels).map(
     ([label, value]) => `${label}="${value}"`,
   );
   for (const line of text.split("\n")) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}\s+(\S+)/.exec(line);
     if (!match || match[1] !== name) continue;
+    // Splitting at commas is enough for label values without commas.
     const pairs = match[2]!.split(",");
-    if (wanted.every((pair) => pairs.includes(pair))) return Number(match[3]);
+    if (expectedPairs.every((pair) => pairs.includes(pair))) {
+      return Number(match[3]);
+    }
   }
   return 0;
 }
