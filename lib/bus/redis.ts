@@ -110,7 +110,6 @@ export class RedisEventBus implements EventBus {
     ]);
   }
 
-
   #watch(connection: Redis, role: string): void {
     // ioredis emits "error" on every failed attempt; log each state change
     // once instead.
