@@ -6,6 +6,9 @@ const chromium = findChromium();
 
 export default defineConfig({
   testDir: "e2e",
+  // Playwright empties its output folder on start, so it gets its own
+  // rather than test-results/, where npm test keeps the suites' reports.
+  outputDir: "test-results/playwright",
   globalSetup: "./e2e/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
