@@ -5,7 +5,7 @@ import { buildCsp } from "@/lib/security/csp";
 import { isAllowedOrigin, preflightHeaders } from "@/lib/security/cors";
 
 /**
- * Gives every page a fresh CSP nonce and answers CORS preflights for the
+ * Gives every page a fresh CSP nonce and responds to CORS preflights for the
  * API. Authorization is not done here: route handlers and pages check the
  * session themselves.
  */

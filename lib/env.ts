@@ -141,9 +141,9 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
   // (new URL("")), so an empty value is removed rather than passed on.
   if (source.NEXTAUTH_URL === "") delete source.NEXTAUTH_URL;
   if (raw.NEXTAUTH_URL === undefined) {
-    // next-auth 4 reads this variable itself. Without NEXTAUTH_URL it would
-    // build its redirect URLs on http://localhost:3000 whatever the port or
-    // host; trusting the Host header builds them on the address in use.
+    // next-auth 4 reads this variable itself. Without NEXTAUTH_URL it
+    // builds its redirect URLs on http://localhost:3000, whatever the port
+    // or host. Trusting the Host header builds them on the address in use.
     // Behind a proxy, set NEXTAUTH_URL to the public address instead.
     source.AUTH_TRUST_HOST ??= "true";
   }

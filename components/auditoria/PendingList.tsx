@@ -10,7 +10,7 @@ import { PendingItem } from "./PendingItem";
 const highlightMs = 8_000;
 
 /**
- * The auditor's live queue. Items that arrive after the first paint are
+ * Shows the auditor's live queue. Items that arrive after the first paint are
  * highlighted for a few seconds so that they are noticed.
  */
 export function PendingList({ userId }: { userId: string }) {

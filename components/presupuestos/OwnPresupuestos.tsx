@@ -15,7 +15,7 @@ const estadoLabels = {
 } as const;
 
 /**
- * The presupuestos the user loaded. A decision notifies the user, and the
+ * Lists the presupuestos the user loaded. A decision notifies the user, and the
  * live notification count makes this list refetch, so states change live.
  */
 export function OwnPresupuestos() {

@@ -14,7 +14,7 @@ const log = createLogger("bus.redis");
 const maxMessageBytes = 256 * 1024;
 
 /**
- * A bus over Redis pub/sub for several instances. Each process holds two
+ * A bus over Redis pub/sub for several instances. Each process uses two
  * connections whatever its number of streams: one to publish and one
  * subscribed to the channel, which fans out to this process's listeners.
  *

@@ -20,7 +20,7 @@ type NextContext<Params> = { params: Promise<Params> };
  * Wraps a route handler: gives it a request-scoped logger, rejects
  * cross-site mutations, and maps errors to the JSON error shape. Only an
  * AppError's message reaches the client; anything else is logged with the
- * request id and answered with a generic 500.
+ * request id and gets a generic 500 response.
  */
 export function route<Params = Record<string, never>>(
   name: string,

@@ -19,9 +19,9 @@ export type CloseReason =
  * only as fast as the socket drains, so a client that stops reading makes
  * it grow, and a write that finds it past the bound closes the stream.
  * NOTE: the kernel's socket buffers (up to net.ipv4.tcp_wmem, a few MiB)
- * fill before this queue does, and a route handler cannot see them, so a
- * client that stops reading while traffic is light is cut off only after
- * those buffers are full.
+ * fill before this queue does, and a route handler cannot see them. A
+ * client that stops reading while traffic is light is therefore cut off
+ * only after those buffers are full.
  */
 export class Connection {
   readonly openedAt = Date.now();
