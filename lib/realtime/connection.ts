@@ -34,6 +34,8 @@ export class Connection {
   readonly stream: ReadableStream<Uint8Array>;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   #closed = false;
+  #batch: Uint8Array[] = [];
+  #batchDepth = 0;
 
   constructor(
     readonly id: string,
@@ -68,9 +70,30 @@ export class Connection {
     return this.maxBufferBytes - (desired ?? 0);
   }
 
+  /**
+   * Collects writes until the matching endBatch(), which sends them as one
+   * chunk: each chunk costs Next.js a separate write to the socket, and a
+   * change usually brings several events. Batches nest.
+   */
+  beginBatch(): void {
+    this.#batchDepth++;
+  }
+
+  endBatch(): void {
+    if (this.#batchDepth === 0 || --this.#batchDepth > 0) return;
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    this.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
+  }
+
   /** Enqueues bytes; returns false when the stream is closed. */
   write(chunk: Uint8Array): boolean {
     if (this.#closed || !this.#controller) return false;
+    if (this.#batchDepth > 0) {
+      this.#batch.push(chunk);
+      return true;
+    }
     try {
       this.#controller.enqueue(chunk);
     } catch {
@@ -101,12 +124,17 @@ export class Connection {
       if (reason === "slow_reader" || reason === "write_failed") {
         this.#controller?.error(new Error(`stream closed: ${reason}`));
       } else {
+        // A final event written inside a batch is still sent.
+        if (this.#batch.length > 0) {
+          this.#controller?.enqueue(Buffer.concat(this.#batch));
+        }
         this.#controller?.close();
       }
     } catch {
       // Already closed or errored by the runtime: nothing left to release.
     }
     this.#controller = null;
+    this.#batch = [];
     this.onClose(this, reason);
   }
 }

@@ -17,31 +17,46 @@ import {
 
 const encoder = new TextEncoder();
 
-/** Writes `event` to each stream that was not already sent a newer one. */
+/**
+ * The `data:` lines of each payload, encoded once: auditors who share a
+ * snapshot object share these bytes too.
+ */
+const encodedData = new WeakMap<object, Uint8Array>();
+
+function dataBytes(payload: object): Uint8Array {
+  let bytes = encodedData.get(payload);
+  if (!bytes) {
+    // formatEvent with only data gives the data lines and the blank line
+    // that ends the event.
+    bytes = encoder.encode(formatEvent({ data: JSON.stringify(payload) }));
+    encodedData.set(payload, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Writes `event` to each stream that was not already sent a newer one. The
+ * `event:` and `id:` lines go first as their own small chunk, because the
+ * id carries the stream's notification cursor.
+ */
 function sendVersioned(
   connections: Iterable<Connection>,
   event: string,
   version: number,
-  payload: unknown,
+  payload: object,
 ): void {
   const sent = getMetrics().eventsSent.labels({ event });
-  const encoded = new Map<number, Uint8Array>();
+  const data = dataBytes(payload);
   for (const connection of connections) {
     if ((connection.sentVersions.get(event) ?? 0) >= version) continue;
-    // The id carries the stream's notification cursor, so it differs
-    // between streams of one user only when their cursors differ.
-    let bytes = encoded.get(connection.cursor);
-    if (!bytes) {
-      bytes = encoder.encode(
-        formatEvent({
-          event,
-          id: `${connection.cursor}-${version}`,
-          data: JSON.stringify(payload),
-        }),
-      );
-      encoded.set(connection.cursor, bytes);
-    }
-    if (connection.write(bytes)) {
+    const header = encoder.encode(
+      `event: ${event}\nid: ${connection.cursor}-${version}\n`,
+    );
+    connection.beginBatch();
+    connection.write(header);
+    connection.write(data);
+    connection.endBatch();
+    if (!connection.closed) {
       connection.sentVersions.set(event, version);
       sent.inc();
     }

@@ -314,13 +314,43 @@ export class StreamHub {
     this.#dirtyUsers = new Set();
     this.#presupuestosDirty = false;
 
-    if (usersToCheck.length > 0) await this.#checkUsers(usersToCheck);
-    await dispatchNotifications(this.#streamsOf(dirtyUsers));
-    if (presupuestos) {
-      const auditors = [...this.#users]
-        .filter(([, channel]) => channel.rol === "auditor_medico")
-        .map(([userId]) => userId);
-      await dispatchPresupuestos(this.#streamsOf(auditors));
+    // Every stream collects what this flush writes and sends it as one
+    // chunk at the end.
+    const batched = [...this.#all()];
+    batched.forEach((connection) => connection.beginBatch());
+    try {
+      // Each step runs even when another fails, so that one failed read
+      // does not hold back the rest of the update.
+      if (usersToCheck.length > 0) {
+        await this.#runStep("users", usersToCheck.length, () =>
+          this.#checkUsers(usersToCheck),
+        );
+      }
+      await this.#runStep("notifications", dirtyUsers.length, () =>
+        dispatchNotifications(this.#streamsOf(dirtyUsers)),
+      );
+      if (presupuestos) {
+        const auditors = [...this.#users]
+          .filter(([, channel]) => channel.rol === "auditor_medico")
+          .map(([userId]) => userId);
+        await this.#runStep("presupuestos", auditors.length, () =>
+          dispatchPresupuestos(this.#streamsOf(auditors)),
+        );
+      }
+    } finally {
+      batched.forEach((connection) => connection.endBatch());
+    }
+  }
+
+  async #runStep(
+    step: string,
+    users: number,
+    run: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      log.error({ err: error, step, users }, "snapshot dispatch step failed");
     }
   }
 

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getDb } from "../db";
+import { inBatches } from "../db/batches";
 import type { NotificationDto } from "../notifications/service";
 import { toNotificationDto } from "../notifications/serialize";
 
@@ -8,25 +9,28 @@ import { toNotificationDto } from "../notifications/serialize";
 export const maxReplay = 200;
 
 /**
- * Reads the notifications of `userIds` with ids in (after, upTo], oldest
- * first, with one query for all users.
+ * Reads the notifications of each user with ids in (after, upTo], oldest
+ * first, with one query per batch of users.
  */
 export async function readNotificationsBetween(
   ranges: Map<string, { after: number; upTo: number }>,
 ): Promise<Map<string, NotificationDto[]>> {
   const wanted = [...ranges].filter(([, range]) => range.upTo > range.after);
   const result = new Map<string, NotificationDto[]>();
-  if (wanted.length === 0) return result;
-  const rows = await getDb().notification.findMany({
-    where: {
-      OR: wanted.map(([userId, range]) => ({
-        userId,
-        id: { gt: range.after, lte: range.upTo },
-      })),
-    },
-    orderBy: { id: "asc" },
-    take: maxReplay * wanted.length,
-  });
+  const rows = [];
+  for (const batch of inBatches(wanted)) {
+    const batchRows = await getDb().notification.findMany({
+      where: {
+        OR: batch.map(([userId, range]) => ({
+          userId,
+          id: { gt: range.after, lte: range.upTo },
+        })),
+      },
+      orderBy: { id: "asc" },
+      take: maxReplay * batch.length,
+    });
+    rows.push(...batchRows);
+  }
   for (const row of rows) {
     const list = result.get(row.userId) ?? [];
     if (list.length < maxReplay) list.push(toNotificationDto(row));
