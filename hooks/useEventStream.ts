@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 
+import { retryDelay } from "@/lib/client/retry-delay";
 import { createSseParser, type ParsedEvent } from "@/lib/sse/parse";
 
 export type StreamState =
@@ -19,13 +20,10 @@ type Options = {
   onUnauthenticated?: () => void;
 };
 
-const firstRetryMs = 1_000;
-const maxRetryMs = 30_000;
-
 /**
  * Opens the event stream with fetch and keeps it open: it parses named
- * events, reconnects with jittered exponential backoff (or the server's
- * `retry:` hint), resumes with Last-Event-ID and stops for good after a 401.
+ * events, reconnects after retryDelay() (the server's `retry:` hint, or
+ * jittered exponential backoff), resumes with Last-Event-ID and stops for good after a 401.
  * fetch is used instead of EventSource because EventSource hides the
  * status code, so it cannot tell an expired session from a network error.
  */
@@ -49,6 +47,7 @@ export function useEventStream({
     let wake: (() => void) | undefined;
     let serverRetryMs: number | undefined;
     let failures = 0;
+    let lastStatus: number | undefined;
     let resumeId = "";
     let closedByServer = false;
 
@@ -101,23 +100,31 @@ export function useEventStream({
           }
           if (response.ok && response.body) {
             failures = 0;
+            lastStatus = undefined;
             setState("open");
             await readStream(response.body);
           } else {
             failures++;
+            lastStatus = response.status;
           }
         } catch {
           if (abort.signal.aborted) return;
           failures++;
+          lastStatus = undefined;
         }
         if (closedByServer) {
           setState("closed");
           return;
         }
         setState("reconnecting");
-        const backoff = Math.min(maxRetryMs, firstRetryMs * 2 ** failures);
-        const base = failures === 0 ? (serverRetryMs ?? firstRetryMs) : backoff;
-        await sleep(base / 2 + Math.random() * (base / 2));
+        await sleep(
+          retryDelay({
+            failures,
+            status: lastStatus,
+            serverRetryMs,
+            random: Math.random(),
+          }),
+        );
       }
     };
 
