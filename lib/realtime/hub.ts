@@ -16,6 +16,12 @@ import {
   dispatchNotifications,
   dispatchPresupuestos,
 } from "./dispatch";
+import { type PendingWork, UpdateQueue } from "./update-queue";
+import {
+  accountEndReason,
+  sessionEndMessages,
+  sweepVerdict,
+} from "./session-rules";
 import { readUserStates } from "./user-states";
 
 const log = createLogger("stream");
@@ -23,13 +29,6 @@ const encoder = new TextEncoder();
 const sweepIntervalMs = 1_000;
 
 type Channel = { rol: Rol; connections: Set<Connection> };
-
-/** Why a session ended, sent in the `session` event before the close. */
-const sessionEndMessages = {
-  session_expired: "La sesión venció. Iniciá sesión de nuevo.",
-  deactivated: "Tu cuenta fue desactivada.",
-  role_changed: "Tu rol cambió. Iniciá sesión de nuevo.",
-} as const;
 
 /**
  * Keeps this process's open event streams and turns bus messages into
@@ -47,12 +46,11 @@ export class StreamHub {
   #heartbeat: NodeJS.Timeout | null = null;
   #sweep: NodeJS.Timeout | null = null;
   #lastUserCheck = Date.now();
-  #dirtyUsers = new Set<string>();
-  #presupuestosDirty = false;
-  #usersToCheck = new Set<string>();
-  #flushTimer: NodeJS.Timeout | null = null;
-  #lastFlushAt = 0;
-  #flushing: Promise<void> = Promise.resolve();
+  readonly #updates = new UpdateQueue(
+    (work) => this.#flush(work),
+    () => getEnv().SSE_COALESCE_MS,
+    (error) => log.error({ err: error }, "snapshot dispatch failed"),
+  );
   #draining = false;
 
   get connectionCount(): number {
@@ -214,11 +212,7 @@ export class StreamHub {
     }
     this.#heartbeat = null;
     this.#sweep = null;
-    if (this.#flushTimer) clearTimeout(this.#flushTimer);
-    this.#flushTimer = null;
-    this.#dirtyUsers.clear();
-    this.#usersToCheck.clear();
-    this.#presupuestosDirty = false;
+    this.#updates.clear();
   }
 
   #startTimers(): void {
@@ -240,79 +234,45 @@ export class StreamHub {
     const env = getEnv();
     const now = Date.now();
     for (const connection of this.#all()) {
-      if (connection.expiresAt <= now) {
-        this.#end(connection, "session", "session_expired", {
+      const verdict = sweepVerdict(connection, now, env.SSE_STALL_TIMEOUT_MS);
+      if (verdict === "session_expired") {
+        this.#end(connection, "session", verdict, {
           message: sessionEndMessages.session_expired,
         });
-      } else if (connection.queuedBytes > 0) {
-        connection.queuedSince ??= now;
-        if (now - connection.queuedSince > env.SSE_STALL_TIMEOUT_MS) {
-          connection.close("slow_reader");
-        }
-      } else {
-        connection.queuedSince = null;
+      } else if (verdict === "slow_reader") {
+        connection.close(verdict);
       }
     }
     if (now - this.#lastUserCheck >= env.SSE_SESSION_CHECK_MS) {
       this.#lastUserCheck = now;
-      for (const userId of this.#users.keys()) this.#usersToCheck.add(userId);
-      this.#scheduleFlush();
+      this.#updates.addUsersToCheck(this.#users.keys());
     }
   }
 
   #onMessage(message: BusMessage): void {
+    const connected = (userIds: string[]) =>
+      userIds.filter((userId) => this.#users.has(userId));
     switch (message.type) {
       case "notifications":
-        for (const userId of message.userIds) {
-          if (this.#users.has(userId)) this.#dirtyUsers.add(userId);
-        }
+        this.#updates.addNotifications(connected(message.userIds));
         break;
       case "presupuestos":
-        this.#presupuestosDirty = true;
+        this.#updates.addPresupuestos();
         break;
       case "users":
-        for (const userId of message.userIds) {
-          if (this.#users.has(userId)) this.#usersToCheck.add(userId);
-        }
+        this.#updates.addUsersToCheck(connected(message.userIds));
         break;
       case "resync":
-        for (const userId of this.#users.keys()) this.#dirtyUsers.add(userId);
-        this.#presupuestosDirty = true;
+        this.#updates.addNotifications(this.#users.keys());
+        this.#updates.addPresupuestos();
         break;
     }
-    this.#scheduleFlush();
   }
 
-  #scheduleFlush(): void {
-    const pending =
-      this.#dirtyUsers.size > 0 ||
-      this.#presupuestosDirty ||
-      this.#usersToCheck.size > 0;
-    if (this.#flushTimer || !pending) return;
-    const wait = Math.max(
-      0,
-      this.#lastFlushAt + getEnv().SSE_COALESCE_MS - Date.now(),
-    );
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = null;
-      this.#lastFlushAt = Date.now();
-      // Flushes run one after another so that their database reads never
-      // pile up; versions keep a slow flush from overwriting a newer one.
-      this.#flushing = this.#flushing
-        .then(() => this.#flush())
-        .catch((error: unknown) => {
-          log.error({ err: error }, "snapshot dispatch failed");
-        });
-    }, wait);
-  }
-
-  async #flush(): Promise<void> {
-    const usersToCheck = [...this.#usersToCheck];
-    const dirtyUsers = [...this.#dirtyUsers];
-    const presupuestos = this.#presupuestosDirty;
-    this.#usersToCheck = new Set();
-    this.#dirtyUsers = new Set();
-    this.#presupuestosDirty = false;
+  async #flush(work: PendingWork): Promise<void> {
+    const usersToCheck = work.usersToCheck.filter((id) => this.#users.has(id));
+    const dirtyUsers = work.notifications;
+    const presupuestos = work.presupuestos;
 
     // Every stream collects what this flush writes and sends it as one
     // chunk at the end.
@@ -360,13 +320,7 @@ export class StreamHub {
     for (const userId of userIds) {
       const channel = this.#users.get(userId);
       if (!channel) continue;
-      const state = states.get(userId);
-      const reason =
-        !state || !state.active
-          ? "deactivated"
-          : state.rol !== channel.rol
-            ? "role_changed"
-            : null;
+      const reason = accountEndReason(channel.rol, states.get(userId));
       if (!reason) continue;
       log.info({ userId, reason }, "ending the user's streams");
       for (const connection of [...channel.connections]) {
