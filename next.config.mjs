@@ -8,6 +8,10 @@ const nextConfig = {
   // other responses.
   compress: false,
   poweredByHeader: false,
+  // Browsers ask for /favicon.ico by themselves; the icon is an SVG.
+  async rewrites() {
+    return [{ source: "/favicon.ico", destination: "/icon.svg" }];
+  },
   // Pages also get a Content-Security-Policy with a nonce from proxy.ts.
   async headers() {
     return [

@@ -72,7 +72,15 @@ const schema = z.object({
   ),
   NEXT_MANUAL_SIG_HANDLE: optionalText,
   NEXTAUTH_URL: optionalText,
-  PORT: positiveInt(3000),
+  PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1, "must be a TCP port from 1 to 65535")
+      .max(65_535, "must be a TCP port from 1 to 65535")
+      .default(3000),
+  ),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),

@@ -112,6 +112,9 @@ describe("parseArsInput", () => {
     ["999", 999],
     ["1.234", 1234],
     ["1.23", 1.23],
+    // The sign is kept so that validation can say "mayor que cero".
+    ["-5", -5],
+    ["-$ 1.000,50", -1000.5],
   ])("parses %j", (text, pesos) => {
     expect(parseArsInput(text)).toBe(pesos);
   });
@@ -121,7 +124,7 @@ describe("parseArsInput", () => {
     "   ",
     "$",
     "abc",
-    "-5",
+    "-",
     "1,234.56",
     "1.23.456",
     "12.34.567,8",

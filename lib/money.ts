@@ -36,7 +36,10 @@ export function formatArs(pesos: number): string {
  * text is not an amount.
  */
 export function parseArsInput(text: string): number | null {
-  const cleaned = text.replace(/[\s$]/g, "").replace(/^ARS/i, "");
+  const trimmed = text.replace(/[\s$]/g, "").replace(/^ARS/i, "");
+  // A sign is kept so that validation can say the amount must be positive.
+  const negative = trimmed.startsWith("-");
+  const cleaned = negative ? trimmed.slice(1) : trimmed;
   if (cleaned === "") return null;
   let normalized: string;
   if (/^\d{1,3}(\.\d{3})+(,\d{1,2})?$/.test(cleaned)) {
@@ -48,5 +51,5 @@ export function parseArsInput(text: string): number | null {
   } else {
     return null;
   }
-  return Number(normalized);
+  return negative ? -Number(normalized) : Number(normalized);
 }

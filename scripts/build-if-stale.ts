@@ -9,8 +9,22 @@ import {
 import path from "node:path";
 
 // Inputs of `next build`; a change to any of them makes the build stale.
-const sourceRoots = ["app", "components", "hooks", "lib", "public", "prisma"];
-const sourceFiles = ["package-lock.json", "next.config.mjs", "tsconfig.json"];
+const sourceRoots = [
+  "app",
+  "components",
+  "hooks",
+  "lib",
+  "public",
+  "prisma",
+  "types",
+];
+const sourceFiles = [
+  "package-lock.json",
+  "next.config.mjs",
+  "tsconfig.json",
+  "proxy.ts",
+  "instrumentation.ts",
+];
 const stampFile = path.join(".next", "source-stamp");
 
 function newestMtime(entry: string): number {
@@ -43,6 +57,8 @@ export function buildIfStale(nextBin: string): void {
   );
   const result = spawnSync(process.execPath, [nextBin, "build"], {
     stdio: "inherit",
+    // Next.js would otherwise send anonymous usage data to its servers.
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (result.status !== 0) {
     console.error("next build failed; see the output above.");

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       env: {
         ...process.env,
         NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
         // The app's own handler drains streams before exiting on SIGTERM.
         NEXT_MANUAL_SIG_HANDLE: "true",
       },

@@ -37,18 +37,26 @@ export function PendingItem({
   const { mutate } = useSWRConfig();
   const mine = item.auditorId === userId;
 
-  const decide = (decision: Decision) =>
+  const decide = (decision: Decision) => {
+    if (decision !== "APROBADO" && comentario.trim() === "") {
+      setFailure(
+        "Escribí un comentario: es obligatorio para observar o rechazar.",
+      );
+      return;
+    }
     startTransition(async () => {
       const result = await decidePresupuestoAction(item.id, {
         decision,
         comentario: comentario.trim() === "" ? undefined : comentario,
       });
       if (!result.ok) {
-        setFailure(result.error.message);
+        const fieldMessages = Object.values(result.error.fields ?? {}).flat();
+        setFailure(fieldMessages.join(" ") || result.error.message);
         // A 409 means the list is stale: fetch the current one.
         if (result.error.code === "conflict") await mutate(keys.pendientes);
       }
     });
+  };
 
   const toggleAssignment = () =>
     startTransition(async () => {

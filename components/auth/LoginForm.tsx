@@ -19,10 +19,17 @@ export function LoginForm() {
 
   const submit = (form: HTMLFormElement) => {
     const data = new FormData(form);
+    const email = String(data.get("email") ?? "").trim();
+    const password = String(data.get("password") ?? "");
+    if (email === "" || password === "") {
+      setFailure("Escribí tu correo electrónico y tu contraseña.");
+      return;
+    }
+    setFailure(null);
     startTransition(async () => {
       const result = await signIn("credentials", {
-        email: String(data.get("email") ?? ""),
-        password: String(data.get("password") ?? ""),
+        email,
+        password,
         redirect: false,
       });
       if (result?.ok && !result.error) {
@@ -46,6 +53,7 @@ export function LoginForm() {
   return (
     <form
       className="card form"
+      noValidate
       onSubmit={(event) => {
         event.preventDefault();
         submit(event.currentTarget);

@@ -54,7 +54,16 @@ export function NotificationList({ unread }: { unread: number }) {
           >
             <div>
               {notification.link ? (
-                <Link href={notification.link}>{notification.title}</Link>
+                <Link
+                  href={notification.link}
+                  onClick={() => {
+                    if (!notification.readAt) {
+                      run(() => markReadAction(notification.id));
+                    }
+                  }}
+                >
+                  {notification.title}
+                </Link>
               ) : (
                 <span>{notification.title}</span>
               )}

@@ -7,6 +7,8 @@ import { formatDateTime } from "@/lib/dates";
 import { formatArs } from "@/lib/money";
 import type { PresupuestosResult } from "@/lib/presupuestos/queries";
 
+const adminRefreshMs = 10_000;
+
 const estadoLabels = {
   PENDIENTE: "Pendiente",
   APROBADO: "Aprobado",
@@ -18,9 +20,12 @@ const estadoLabels = {
  * Lists the presupuestos the user loaded. A decision notifies the user, and the
  * live notification count makes this list refetch, so states change live.
  */
-export function OwnPresupuestos() {
+export function OwnPresupuestos({ everyone }: { everyone: boolean }) {
+  // An admin's list shows other users' presupuestos, whose decisions bring
+  // the admin no notification, so it also refetches on a timer.
   const { data, error, isLoading } = useSWR<PresupuestosResult>(
     keys.presupuestos,
+    { refreshInterval: everyone ? adminRefreshMs : 0 },
   );
   if (isLoading) return <p className="muted">Cargando…</p>;
   if (error) return <p className="form-error">{(error as Error).message}</p>;

@@ -5,7 +5,7 @@ import { useSWRConfig } from "swr";
 
 import type { FieldErrors } from "@/lib/errors";
 import { keys } from "@/lib/client/api";
-import { parseArsInput } from "@/lib/money";
+import { formatArs, parseArsInput } from "@/lib/money";
 import { createPresupuestoAction } from "@/lib/presupuestos/actions";
 
 const fieldLabels = {
@@ -51,14 +51,20 @@ export function PresupuestoForm() {
         setErrors({});
         setMessage({
           ok: true,
-          text: `Presupuesto ${result.data.numero} cargado: ya está en la cola de auditoría.`,
+          text: `Presupuesto ${result.data.numero} cargado por ${formatArs(result.data.monto)}: ya está en la cola de auditoría.`,
         });
         await mutate(keys.presupuestos);
       } else {
         const fields = { ...result.error.fields };
         if (montoHint) fields.monto = montoHint;
         setErrors(fields);
-        setMessage({ ok: false, text: result.error.message });
+        const hasFields = Object.keys(fields).length > 0;
+        setMessage({
+          ok: false,
+          text: hasFields
+            ? "Revisá los campos marcados en rojo."
+            : result.error.message,
+        });
       }
     });
   };

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod";
 
 export const rolSchema = z.enum(["auditor_medico", "administrativo", "admin"]);
 export type Rol = z.infer<typeof rolSchema>;

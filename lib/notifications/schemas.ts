@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod";
 
 export const notificationIdSchema = z.coerce
   .number({ error: "El id de notificación tiene que ser un número." })

@@ -23,7 +23,12 @@ export async function readMetricsText(request: Request) {
   const header = request.headers.get("authorization") ?? "";
   const bearer = /^Bearer (.+)$/i.exec(header)?.[1];
   if (bearer !== undefined) {
-    if (!token || !sameToken(bearer, token)) {
+    if (!token) {
+      throw forbidden(
+        "No hay token de métricas configurado: definí METRICS_TOKEN o entrá como admin.",
+      );
+    }
+    if (!sameToken(bearer, token)) {
       throw forbidden("El token de métricas no es válido.");
     }
   } else {

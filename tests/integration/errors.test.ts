@@ -623,3 +623,15 @@ describe("rejected reads", () => {
     expect(Object.keys(response.body.error.fields ?? {})).toContain(row.field);
   });
 });
+
+describe("unknown API routes", () => {
+  test.each(["GET", "POST"])("%s answers JSON 404", async (method) => {
+    const response = await fetch(`${server.baseUrl}/api/no-existe`, {
+      method,
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    const body = (await response.json()) as { error: { code: string } };
+    expect(body.error.code).toBe("not_found");
+  });
+});

@@ -14,7 +14,10 @@ export default async function PresupuestosPage() {
   if (!user) redirect("/login");
   if (!loaderRoles.includes(user.rol)) {
     return (
-      <RoleNotice section="La carga de presupuestos" role="administrativo" />
+      <RoleNotice
+        section="La carga de presupuestos"
+        role="administrativo o admin"
+      />
     );
   }
   return (
@@ -24,8 +27,12 @@ export default async function PresupuestosPage() {
         <h1>
           {user.rol === "admin" ? "Todos los presupuestos" : "Mis presupuestos"}
         </h1>
-        <p className="muted">El estado cambia solo cuando un auditor decide.</p>
-        <OwnPresupuestos />
+        <p className="muted">
+          {user.rol === "admin"
+            ? "La lista se actualiza cada 10 segundos."
+            : "El estado cambia solo cuando un auditor decide."}
+        </p>
+        <OwnPresupuestos everyone={user.rol === "admin"} />
       </section>
     </div>
   );
