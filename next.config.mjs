@@ -4,7 +4,7 @@ const nextConfig = {
   // build of an app that `npm start` is serving from .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Event streams must reach the client unbuffered; Next.js compresses with
-  // gzip otherwise, which holds bytes back. A proxy in front can compress
+  // gzip otherwise, which delays bytes. A proxy in front can compress
   // other responses.
   compress: false,
   poweredByHeader: false,

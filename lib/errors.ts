@@ -21,7 +21,7 @@ export type FieldErrors = Record<string, string[]>;
 
 /**
  * An error whose message is safe to show to the client. Anything else that
- * reaches a route handler is logged and answered with a generic 500.
+ * reaches a route handler is logged, and the client gets a generic 500.
  */
 export class AppError extends Error {
   override name = "AppError";

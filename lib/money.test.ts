@@ -112,7 +112,7 @@ describe("parseArsInput", () => {
     ["999", 999],
     ["1.234", 1234],
     ["1.23", 1.23],
-    // The sign is kept so that validation can say "mayor que cero".
+    // The sign is kept so that validation reports "mayor que cero".
     ["-5", -5],
     ["-$ 1.000,50", -1000.5],
   ])("parses %j", (text, pesos) => {

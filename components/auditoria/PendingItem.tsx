@@ -21,7 +21,7 @@ const buttons: Array<{ decision: Decision; label: string; className: string }> =
     { decision: "RECHAZADO", label: "Rechazar", className: "button-reject" },
   ];
 
-/** One pending presupuesto with the auditor's decision controls. */
+/** Renders one pending presupuesto with the auditor's decision controls. */
 export function PendingItem({
   item,
   userId,
