@@ -16,7 +16,7 @@ export type StreamState =
 type Options = {
   url?: string;
   onEvent: (event: ParsedEvent) => void;
-  /** Called once when the server answers 401: the session is gone. */
+  /** Called once when the server responds 401, because the session is gone. */
   onUnauthenticated?: () => void;
 };
 

@@ -37,7 +37,7 @@ export function formatArs(pesos: number): string {
  */
 export function parseArsInput(text: string): number | null {
   const trimmed = text.replace(/[\s$]/g, "").replace(/^ARS/i, "");
-  // A sign is kept so that validation can say the amount must be positive.
+  // A sign is kept so that validation reports that the amount must be positive.
   const negative = trimmed.startsWith("-");
   const cleaned = negative ? trimmed.slice(1) : trimmed;
   if (cleaned === "") return null;

@@ -9,7 +9,7 @@ import { NotificationList } from "./NotificationList";
 
 type CountData = Pick<NotificationsSnapshot, "count" | "version">;
 
-/** The bell with the live unread badge and the latest notifications. */
+/** Renders the bell with the live unread badge and the latest notifications. */
 export function NotificationBell() {
   const { data } = useSWR<CountData>(keys.notificationCount);
   const [open, setOpen] = useState(false);

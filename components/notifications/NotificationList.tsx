@@ -11,7 +11,7 @@ import type { NotificationDto } from "@/lib/notifications/service";
 
 type ListData = { notifications: NotificationDto[] };
 
-/** The bell's dropdown: the latest notifications, newest first. */
+/** Renders the bell's dropdown: the latest notifications, newest first. */
 export function NotificationList({ unread }: { unread: number }) {
   const { data, error, isLoading } = useSWR<ListData>(keys.notifications);
   const { mutate } = useSWRConfig();

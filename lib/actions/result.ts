@@ -1,7 +1,7 @@
 import type { ErrorCode, FieldErrors } from "../errors";
 
 /**
- * What a server action returns. Actions return errors instead of throwing,
+ * Result of a server action. Actions return errors instead of throwing,
  * because Next.js replaces a thrown error's message in production builds
  * and the form could then not say what was wrong.
  */

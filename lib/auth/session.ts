@@ -17,8 +17,8 @@ export type SessionUser = {
 /**
  * Returns the signed-in user, or null. The user is read from the database
  * on every call, so that a deactivated account or a changed role takes
- * effect at once instead of when the session token expires: a token issued
- * for another role than the current one no longer counts, and the user
+ * effect at once instead of when the session token expires. A token issued
+ * for another role than the current one no longer counts, so the user
  * signs in again.
  */
 export async function getSessionUser(): Promise<SessionUser | null> {

@@ -19,7 +19,7 @@ const maxMessageBytes = 256 * 1024;
  * subscribed to the channel, which fans out to this process's listeners.
  *
  * A message is delivered to local listeners directly and published for the
- * other instances; a process skips its own messages when they come back
+ * other instances. A process skips its own messages when they come back
  * from Redis, so every listener gets each message exactly once. When Redis
  * is unreachable, local delivery still works and publishing fails fast
  * (no offline queue), so a mutation never waits on Redis. Messages

@@ -2,7 +2,7 @@
 
 export const firstRetryMs = 1_000;
 export const maxRetryMs = 30_000;
-/** Least wait after a 403: the user lacks access, and retrying soon won't change that. */
+/** Minimum wait after a 403, because retrying soon does not give the user access. */
 export const forbiddenRetryMs = 20_000;
 
 export type RetryInput = {

@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode } from "../errors";
 
-/** The one JSON error shape: `{ "error": { "code", "message", "fields"? } }`. */
+/** Builds the one JSON error shape: `{ "error": { "code", "message", "fields"? } }`. */
 export function errorResponse(
   code: ErrorCode,
   status: number,

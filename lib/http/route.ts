@@ -76,7 +76,7 @@ function withCors(request: Request, response: Response): Response {
 /**
  * Checks the Origin header of a mutation against the request's own host
  * and ALLOWED_ORIGINS. Browsers always send Origin on cross-site POSTs, so
- * a mismatch is cross-site request forgery; a missing Origin comes from a
+ * a mismatch is cross-site request forgery. A missing Origin comes from a
  * non-browser client, which has to present the session cookie anyway.
  */
 function isAllowedMutationOrigin(request: Request): boolean {

@@ -11,7 +11,7 @@ import { toPresupuestoDto } from "./serialize";
 
 /**
  * Creates a pending presupuesto in the shared pool, records it in the audit
- * trail and notifies every active auditor, all in one transaction; streams
+ * trail and notifies every active auditor, all in one transaction. Streams
  * hear of it only after the commit.
  */
 export async function createPresupuesto(

@@ -5,7 +5,7 @@ import type { Connection } from "./connection";
 // or its reader. The hub applies these rules on its one-second sweep and
 // on account checks.
 
-/** Why a session ended, sent in the `session` event before the close. */
+/** Messages of the `session` event, by the reason the session ended. */
 export const sessionEndMessages = {
   session_expired: "La sesión venció. Iniciá sesión de nuevo.",
   deactivated: "Tu cuenta fue desactivada.",

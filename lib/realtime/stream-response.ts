@@ -10,7 +10,7 @@ const streamHeaders = {
   // no-transform keeps proxies from compressing or rewriting the stream.
   "Cache-Control": "no-cache, no-transform",
   Connection: "keep-alive",
-  // nginx buffers responses unless told otherwise.
+  // nginx buffers responses unless this header turns it off.
   "X-Accel-Buffering": "no",
 };
 
@@ -23,7 +23,6 @@ const streamHeaders = {
 export async function eventStreamResponse(
   user: SessionUser,
   request: Request,
-  extraHeaders: HeadersInit = {},
 ): Promise<Response> {
   const hub = getStreamHub();
   if (hub.draining) {
@@ -45,6 +44,6 @@ export async function eventStreamResponse(
     once: true,
   });
   return new Response(connection.stream, {
-    headers: { ...streamHeaders, ...extraHeaders },
+    headers: streamHeaders,
   });
 }

@@ -1,4 +1,4 @@
-/** What changed since the last flush. */
+/** Changes collected since the last flush. */
 export type PendingWork = {
   /** Users whose notification state changed. */
   notifications: string[];

@@ -19,7 +19,7 @@ export function corsHeaders(origin: string | null): Record<string, string> {
   };
 }
 
-/** Headers answering a CORS preflight from an allowed origin. */
+/** Response headers for a CORS preflight from an allowed origin. */
 export function preflightHeaders(origin: string): Record<string, string> {
   return {
     ...corsHeaders(origin),

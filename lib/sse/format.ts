@@ -12,7 +12,7 @@ const lineBreak = /\r\n|\r|\n/;
 
 /**
  * Formats one event. Each line of `data` becomes its own `data:` field,
- * because a raw line break would end the field early; the client joins them
+ * because a raw line break would end the field early. The client joins them
  * back with "\n". `event` and `id` must be single-line, and an id must not
  * contain NUL, or the browser ignores it.
  */

@@ -23,7 +23,7 @@ const cacheKeys = {
 type Closable = { $disconnect?: () => Promise<void>; close?: () => unknown };
 type Caches = Partial<Record<symbol, Closable>>;
 
-/** A session secret of 33 characters: lib/env.ts asks for at least 32. */
+/** A session secret of 33 characters: lib/env.ts requires at least 32. */
 export const testSecret = "unit-test-secret-0123456789abcdef";
 
 /** The provider the service tests run on in this Vitest project. */
