@@ -28,6 +28,7 @@ export type BenchOptions = {
   targets: TargetName[];
   phases: PhaseName[];
   heapSnapshot: boolean;
+  cpuProfile: boolean;
   logLevel: string;
   rebuild: boolean;
   keepData: boolean;
@@ -99,6 +100,8 @@ Selection and housekeeping:
   --phases LIST         any of idle,fanout,e2e,queries (default all)
   --heap-snapshot       write heap snapshots of each server before and
                         after opening the idle streams, into bench/results
+  --cpu-profile         profile each server's CPU during the fan-out to
+                        distinct accounts, into bench/results
   --log-level LEVEL     the app's LOG_LEVEL (default info, the app's own)
   --rebuild             run next build even if .next-bench is current
   --keep-data           keep the temporary data folder
@@ -135,6 +138,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     targets: { type: "string", default: "app,next,plain" },
     phases: { type: "string", default: "idle,fanout,e2e,queries" },
     "heap-snapshot": { type: "boolean", default: false },
+    "cpu-profile": { type: "boolean", default: false },
     "log-level": { type: "string", default: "info" },
     rebuild: { type: "boolean", default: false },
     "keep-data": { type: "boolean", default: false },
@@ -183,6 +187,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
       "queries",
     ]),
     heapSnapshot: Boolean(flagValues["heap-snapshot"]),
+    cpuProfile: Boolean(flagValues["cpu-profile"]),
     logLevel: String(flagValues["log-level"]),
     rebuild: Boolean(flagValues.rebuild),
     keepData: Boolean(flagValues["keep-data"]),

@@ -5,7 +5,8 @@
 //   writes BENCH_PROBE_DIR/report-<seq>.json: memory after a full garbage
 //   collection, CPU time and, with BENCH_COUNT_QUERIES=1, the SQL statements
 //   that better-sqlite3 prepared (Prisma's adapter prepares every statement
-//   it runs, so this counts statements executed);
+//   it runs, so this counts statements executed). A command can also write
+//   a heap snapshot, or start and stop V8's CPU profiler;
 // - it exits the process when the parent that started it is gone, or after
 //   BENCH_MAX_LIFETIME_MS, so no server outlives the bench.
 "use strict";
@@ -13,6 +14,7 @@
 
 const fs = require("node:fs");
 const path = require("node:path");
+const inspector = require("node:inspector");
 const v8 = require("node:v8");
 
 const probeDir = process.env.BENCH_PROBE_DIR;
@@ -54,16 +56,28 @@ function runCommand(dir, statements) {
   const command = JSON.parse(
     fs.readFileSync(path.join(dir, "command.json"), "utf8"),
   );
-  let heapSnapshot = null;
+  const report = (heapSnapshot) =>
+    writeReport(dir, command.seq, statements, heapSnapshot);
   if (command.action === "heap-snapshot") {
     collectGarbage();
-    heapSnapshot = v8.writeHeapSnapshot(command.file);
+    report(v8.writeHeapSnapshot(command.file));
+  } else if (command.action === "profile-start") {
+    profiler.start();
+    report(null);
+  } else if (command.action === "profile-stop") {
+    // The report is written after the profile, so the bench can read it.
+    profiler.stop(command.file, () => report(null));
+  } else {
+    report(null);
   }
+}
+
+function writeReport(dir, seq, statements, heapSnapshot) {
   collectGarbage();
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
-  writeJson(path.join(dir, `report-${command.seq}.json`), {
-    seq: command.seq,
+  writeJson(path.join(dir, `report-${seq}.json`), {
+    seq,
     pid: process.pid,
     memory,
     cpuMicros: cpu.user + cpu.system,
@@ -74,6 +88,28 @@ function runCommand(dir, statements) {
     heapSnapshot,
   });
 }
+
+/** V8's sampling CPU profiler, through an in-process inspector session. */
+const profiler = {
+  session: null,
+  start() {
+    if (this.session) return;
+    this.session = new inspector.Session();
+    this.session.connect();
+    this.session.post("Profiler.enable");
+    this.session.post("Profiler.start");
+  },
+  stop(file, done) {
+    const session = this.session;
+    if (!session) return done();
+    this.session = null;
+    session.post("Profiler.stop", (error, result) => {
+      if (!error) fs.writeFileSync(file, JSON.stringify(result.profile));
+      session.disconnect();
+      done();
+    });
+  },
+};
 
 function collectGarbage() {
   if (typeof global.gc !== "function") return;

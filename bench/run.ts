@@ -61,6 +61,7 @@ async function runActive(
   options: BenchOptions,
   results: TargetResults,
   sizes: PayloadSizes,
+  stamp: string,
 ) {
   const want = new Set(options.phases);
   const fanoutStreams = options.fanoutStreams;
@@ -107,6 +108,7 @@ async function runActive(
     }
     if (want.has("fanout")) {
       progress(`${target.name}: fan-out to ${open.length} streams`);
+      if (options.cpuProfile) await target.server.startProfile();
       results.fanoutDistinct = await runRounds(
         target,
         pool,
@@ -116,6 +118,14 @@ async function runActive(
         options.fanoutRounds,
         "fanout",
       );
+      if (options.cpuProfile) {
+        const file = path.join(
+          resultsDir,
+          `${stamp}-${target.name}-fanout.cpuprofile`,
+        );
+        await target.server.stopProfile(file);
+        progress(`${target.name}: CPU profile in ${file}`);
+      }
     }
     if (counting) {
       progress(`${target.name}: counting statements, ${open.length} streams`);
@@ -271,6 +281,8 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+  // Heap snapshots and CPU profiles are written here during the run.
+  mkdirSync(resultsDir, { recursive: true });
   const command = ["npm run bench --", ...process.argv.slice(2)].join(" ");
   const before = machine();
   const sizes: PayloadSizes = { presupuestosEventBytes: 8_192 };
@@ -309,7 +321,7 @@ async function main(): Promise<void> {
         await factory.prepare();
         const want = options.phases;
         if (want.some((phase) => phase !== "idle")) {
-          await runActive(factory, pool, options, targetResults, sizes);
+          await runActive(factory, pool, options, targetResults, sizes, stamp);
         }
         if (want.includes("idle")) {
           await runIdle(factory, pool, options, targetResults, stamp);

@@ -37,6 +37,10 @@ export type ServerProcess = {
   loggedErrors: () => { count: number; first: string | null };
   /** Runs a garbage collection in the server and returns its report. */
   probe: (heapSnapshotFile?: string) => Promise<ProbeReport>;
+  /** Starts V8's CPU profiler in the server. */
+  startProfile: () => Promise<void>;
+  /** Stops the CPU profiler and writes its profile to `file`. */
+  stopProfile: (file: string) => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -139,16 +143,29 @@ export async function spawnServer(
   ]);
 
   let seq = 0;
-  const probe = async (heapSnapshotFile?: string): Promise<ProbeReport> => {
+  const send = async (
+    command: { action: string; file?: string },
+    timeoutMs: number,
+  ): Promise<ProbeReport> => {
     seq += 1;
-    const command = heapSnapshotFile
-      ? { seq, action: "heap-snapshot", file: heapSnapshotFile }
-      : { seq, action: "report" };
-    writeFileSync(path.join(probeDir, "command.json"), JSON.stringify(command));
+    writeFileSync(
+      path.join(probeDir, "command.json"),
+      JSON.stringify({ seq, ...command }),
+    );
     process.kill(pid, "SIGUSR2");
     const report = path.join(probeDir, `report-${seq}.json`);
-    await waitForFile(report, heapSnapshotFile ? 300_000 : 30_000, "probe");
+    await waitForFile(report, timeoutMs, "probe");
     return JSON.parse(readFileSync(report, "utf8")) as ProbeReport;
+  };
+  const probe = (heapSnapshotFile?: string) =>
+    heapSnapshotFile
+      ? send({ action: "heap-snapshot", file: heapSnapshotFile }, 300_000)
+      : send({ action: "report" }, 30_000);
+  const startProfile = async () => {
+    await send({ action: "profile-start" }, 30_000);
+  };
+  const stopProfile = async (file: string) => {
+    await send({ action: "profile-stop", file }, 120_000);
   };
 
   const stop = async () => {
@@ -173,6 +190,8 @@ export async function spawnServer(
     rssBytes: () => readStatus(pid, "VmRSS"),
     cpuMs: () => readCpuMs(pid),
     probe,
+    startProfile,
+    stopProfile,
     stop,
   };
 }
