@@ -25,8 +25,9 @@ export type CloseReason =
  */
 export class Connection {
   readonly openedAt = Date.now();
-  /** Version of the newest snapshot sent, per event name. */
-  readonly sentVersions = new Map<string, number>();
+  /** Versions of the newest `notifications` and `presupuestos` sent. */
+  sentCountVersion = 0;
+  sentPresupuestosVersion = 0;
   /** Highest notification id this stream has accounted for. */
   cursor = 0;
   /** When bytes first sat unread in the queue, for the stall check. */

@@ -7,6 +7,7 @@ import type { Connection } from "./connection";
 import { readNotificationsBetween } from "./notification-events";
 import {
   type NotificationsSnapshot,
+  type PoolSnapshot,
   type PresupuestosSnapshot,
   readNotificationSnapshots,
   readPresupuestosSnapshots,
@@ -18,46 +19,70 @@ import {
 const encoder = new TextEncoder();
 
 /**
- * The `data:` lines of each payload, encoded once: auditors who share a
- * snapshot object share these bytes too.
+ * Encoded bytes per payload object, so that the streams sent the same
+ * object share one encoding: the `data:` lines of a `notifications` count,
+ * or the whole `presupuestos` event.
  */
-const encodedData = new WeakMap<object, Uint8Array>();
+const encoded = new WeakMap<object, Uint8Array>();
 
-function dataBytes(payload: object): Uint8Array {
-  let bytes = encodedData.get(payload);
+function encodeOnce(payload: object, format: () => string): Uint8Array {
+  let bytes = encoded.get(payload);
   if (!bytes) {
-    // formatEvent with only data gives the data lines and the blank line
-    // that ends the event.
-    bytes = encoder.encode(formatEvent({ data: JSON.stringify(payload) }));
-    encodedData.set(payload, bytes);
+    bytes = encoder.encode(format());
+    encoded.set(payload, bytes);
   }
   return bytes;
 }
 
 /**
- * Writes `event` to each stream that was not already sent a newer one. The
- * `event:` and `id:` lines go first as their own small chunk, because the
- * id carries the stream's notification cursor.
+ * Writes the unread count to each stream that was not sent a newer one. Its
+ * `id:` line carries the stream's notification cursor, so it is the only
+ * per-stream part; the `data:` lines are shared.
  */
-function sendVersioned(
+function sendCount(
   connections: Iterable<Connection>,
-  event: string,
-  version: number,
-  payload: object,
+  payload: { count: number; version: number },
 ): void {
-  const sent = getMetrics().eventsSent.labels({ event });
-  const data = dataBytes(payload);
+  const sent = getMetrics().eventsSent.labels({ event: "notifications" });
+  // formatEvent with only data gives the data lines and the blank line
+  // that ends the event.
+  const data = encodeOnce(payload, () =>
+    formatEvent({ data: JSON.stringify(payload) }),
+  );
   for (const connection of connections) {
-    if ((connection.sentVersions.get(event) ?? 0) >= version) continue;
+    if (connection.sentCountVersion >= payload.version) continue;
     const header = encoder.encode(
-      `event: ${event}\nid: ${connection.cursor}-${version}\n`,
+      `event: notifications\nid: ${connection.cursor}-${payload.version}\n`,
     );
     connection.beginBatch();
     connection.write(header);
     connection.write(data);
     connection.endBatch();
     if (!connection.closed) {
-      connection.sentVersions.set(event, version);
+      connection.sentCountVersion = payload.version;
+      sent.inc();
+    }
+  }
+}
+
+/**
+ * Writes a pending list to each stream that was not sent a newer one. The
+ * event has no `id:` line, which leaves the stream's last event id (the
+ * notification cursor) as it was, so its bytes are the same for every
+ * stream sent this snapshot.
+ */
+function sendPresupuestos(
+  connections: Iterable<Connection>,
+  snapshot: PresupuestosSnapshot,
+): void {
+  const sent = getMetrics().eventsSent.labels({ event: "presupuestos" });
+  const bytes = encodeOnce(snapshot, () =>
+    formatEvent({ event: "presupuestos", data: JSON.stringify(snapshot) }),
+  );
+  for (const connection of connections) {
+    if (connection.sentPresupuestosVersion >= snapshot.version) continue;
+    if (connection.write(bytes)) {
+      connection.sentPresupuestosVersion = snapshot.version;
       sent.inc();
     }
   }
@@ -119,30 +144,27 @@ function sendNotificationsTo(
     sendNotificationEvents(connection, missed, snapshot.version);
     connection.cursor = Math.max(connection.cursor, snapshot.cursor);
   }
-  sendVersioned(connections, "notifications", snapshot.version, {
+  sendCount(connections, {
     count: snapshot.count,
     version: snapshot.version,
   });
 }
 
-/** Sends each auditor's pending list to their streams. */
+/**
+ * Sends each auditor's pending list to their streams, with the shared pool
+ * taken from `pool`.
+ */
 export async function dispatchPresupuestos(
   streamsByAuditor: Map<string, Connection[]>,
+  pool: () => Promise<PoolSnapshot>,
 ): Promise<void> {
   const auditorIds = [...streamsByAuditor.keys()];
   if (auditorIds.length === 0) return;
-  const snapshots = await readPresupuestosSnapshots(auditorIds);
+  const snapshots = await readPresupuestosSnapshots(auditorIds, pool);
   for (const [auditorId, connections] of streamsByAuditor) {
     const snapshot = snapshots.get(auditorId);
-    if (snapshot) sendPresupuestosTo(connections, snapshot);
+    if (snapshot) sendPresupuestos(connections, snapshot);
   }
-}
-
-function sendPresupuestosTo(
-  connections: Connection[],
-  snapshot: PresupuestosSnapshot,
-): void {
-  sendVersioned(connections, "presupuestos", snapshot.version, snapshot);
 }
 
 /**
@@ -153,6 +175,7 @@ function sendPresupuestosTo(
 export async function dispatchInitial(
   connection: Connection,
   resumeCursor: number | null,
+  pool: () => Promise<PoolSnapshot>,
 ): Promise<void> {
   const userId = connection.userId;
   const snapshots = await readNotificationSnapshots([userId]);
@@ -167,7 +190,7 @@ export async function dispatchInitial(
   }
   sendNotificationsTo([connection], snapshot, missed);
   if (connection.rol === "auditor_medico") {
-    const lists = await readPresupuestosSnapshots([userId]);
-    sendPresupuestosTo([connection], lists.get(userId)!);
+    const lists = await readPresupuestosSnapshots([userId], pool);
+    sendPresupuestos([connection], lists.get(userId)!);
   }
 }

@@ -16,6 +16,8 @@ import {
   dispatchNotifications,
   dispatchPresupuestos,
 } from "./dispatch";
+import { PoolCache } from "./pool-cache";
+import { readPoolSnapshot } from "./snapshots";
 import { type PendingWork, UpdateQueue } from "./update-queue";
 import {
   accountEndReason,
@@ -35,9 +37,10 @@ type Channel = { rol: Rol; connections: Set<Connection> };
  * snapshots for them. Work is per user, not per stream: snapshots are read
  * for many users at once and encoded once per user. Bursts are coalesced:
  * the first change is sent at once, and later ones within SSE_COALESCE_MS
- * merge into one trailing snapshot. Two shared timers serve every stream:
- * the heartbeat, and a sweep that ends expired sessions and stalled
- * readers.
+ * merge into one trailing snapshot. New streams reuse the last pool
+ * snapshot until the next change (PoolCache). Two shared timers serve every
+ * stream: the heartbeat, and a sweep that ends expired sessions and
+ * stalled readers.
  */
 export class StreamHub {
   readonly #users = new Map<string, Channel>();
@@ -51,6 +54,8 @@ export class StreamHub {
     () => getEnv().SSE_COALESCE_MS,
     (error) => log.error({ err: error }, "snapshot dispatch failed"),
   );
+  readonly #pool = new PoolCache(readPoolSnapshot);
+  readonly #readPool = () => this.#pool.get();
   #draining = false;
 
   get connectionCount(): number {
@@ -90,13 +95,15 @@ export class StreamHub {
     this.#add(connection);
     this.#enforceUserLimit(user.id, env.SSE_MAX_STREAMS_PER_USER);
     connection.write(encoder.encode(formatRetry(env.SSE_RETRY_MS)));
-    dispatchInitial(connection, resumeCursor).catch((error: unknown) => {
-      log.error(
-        { err: error, userId: user.id, connectionId: connection.id },
-        "initial snapshot failed; closing the stream so the client retries",
-      );
-      connection.close("write_failed");
-    });
+    dispatchInitial(connection, resumeCursor, this.#readPool).catch(
+      (error: unknown) => {
+        log.error(
+          { err: error, userId: user.id, connectionId: connection.id },
+          "initial snapshot failed; closing the stream so the client retries",
+        );
+        connection.close("write_failed");
+      },
+    );
     return connection;
   }
 
@@ -213,6 +220,8 @@ export class StreamHub {
     this.#heartbeat = null;
     this.#sweep = null;
     this.#updates.clear();
+    // Without a bus subscription the hub hears of no change.
+    this.#pool.invalidate();
   }
 
   #startTimers(): void {
@@ -257,12 +266,14 @@ export class StreamHub {
         this.#updates.addNotifications(connected(message.userIds));
         break;
       case "presupuestos":
+        this.#pool.invalidate();
         this.#updates.addPresupuestos();
         break;
       case "users":
         this.#updates.addUsersToCheck(connected(message.userIds));
         break;
       case "resync":
+        this.#pool.invalidate();
         this.#updates.addNotifications(this.#users.keys());
         this.#updates.addPresupuestos();
         break;
@@ -294,7 +305,7 @@ export class StreamHub {
           .filter(([, channel]) => channel.rol === "auditor_medico")
           .map(([userId]) => userId);
         await this.#runStep("presupuestos", auditors.length, () =>
-          dispatchPresupuestos(this.#streamsOf(auditors)),
+          dispatchPresupuestos(this.#streamsOf(auditors), this.#readPool),
         );
       }
     } finally {

@@ -129,6 +129,23 @@ describe("readPresupuestosSnapshots", () => {
     expect(second.get(auditorA.id)!.version).toBeGreaterThan(firstVersion);
   });
 
+  it("builds on a given pool and keeps its version", async () => {
+    const pool = await snapshots.readPoolSnapshot();
+    // A pending item added after the pool was read stays out of it.
+    await insert(120);
+    const result = await snapshots.readPresupuestosSnapshots(
+      [auditorA.id, auditorC.id],
+      async () => pool,
+    );
+    expect(result.get(auditorC.id)).toBe(pool);
+    const merged = result.get(auditorA.id)!;
+    expect(merged.version).toBe(pool.version);
+    expect(merged.total).toBe(pool.total + 2);
+    expect(merged.pendientes.map((item) => item.id)).toEqual(
+      idsOf(["poolUrgent", "ownUrgent", "ownOld", "poolOld", "poolNew"]),
+    );
+  });
+
   it("serializes the pending item", async () => {
     const result = await snapshots.readPresupuestosSnapshots([auditorC.id]);
     const first = result.get(auditorC.id)!.pendientes[0];

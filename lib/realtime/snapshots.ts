@@ -66,46 +66,62 @@ const sortPendientes = (a: PendienteDto, b: PendienteDto) =>
   a.createdAt.localeCompare(b.createdAt) ||
   a.numero.localeCompare(b.numero);
 
+/** The unassigned pending presupuestos, which are in every auditor's list. */
+export type PoolSnapshot = PresupuestosSnapshot;
+
+const pendingOrder = [
+  { urgente: "desc" as const },
+  { createdAt: "asc" as const },
+  { numero: "asc" as const },
+];
+
+/** Reads the shared pool: its first PENDIENTES_LIMIT items and its size. */
+export async function readPoolSnapshot(): Promise<PoolSnapshot> {
+  const version = nextVersion();
+  const db = getDb();
+  const [pool, total] = await Promise.all([
+    db.presupuesto.findMany({
+      where: { estado: "PENDIENTE", auditorId: null },
+      orderBy: pendingOrder,
+      take: getEnv().PENDIENTES_LIMIT,
+    }),
+    db.presupuesto.count({ where: { estado: "PENDIENTE", auditorId: null } }),
+  ]);
+  return { pendientes: pool.map(toPendienteDto), total, version };
+}
+
 /**
  * Reads the pending lists of several auditors with a fixed number of
  * queries per batch of auditors: the unassigned pool is read once and
- * shared, and the ones assigned to these auditors are read together.
- * Auditors with no items of their own share one snapshot object, so that
- * it is serialized once.
+ * shared (or taken from `pool`, when the caller has a current one), and
+ * the items assigned to these auditors are read together. Auditors with no
+ * items of their own get the pool snapshot object itself, so that it is
+ * serialized once.
  */
 export async function readPresupuestosSnapshots(
   auditorIds: string[],
+  pool: () => Promise<PoolSnapshot> = readPoolSnapshot,
 ): Promise<Map<string, PresupuestosSnapshot>> {
-  const version = nextVersion();
   const db = getDb();
   getMetrics().snapshotsRead.inc({ kind: "presupuestos" });
   const limit = getEnv().PENDIENTES_LIMIT;
-  const order = [
-    { urgente: "desc" as const },
-    { createdAt: "asc" as const },
-    { numero: "asc" as const },
-  ];
   const readAssigned = async () => {
     const rows = [];
     for (const batch of inBatches(auditorIds)) {
       rows.push(
         ...(await db.presupuesto.findMany({
           where: { estado: "PENDIENTE", auditorId: { in: batch } },
-          orderBy: order,
+          orderBy: pendingOrder,
         })),
       );
     }
     return rows;
   };
-  const [pool, poolTotal, assigned] = await Promise.all([
-    db.presupuesto.findMany({
-      where: { estado: "PENDIENTE", auditorId: null },
-      orderBy: order,
-      take: limit,
-    }),
-    db.presupuesto.count({ where: { estado: "PENDIENTE", auditorId: null } }),
-    readAssigned(),
-  ]);
+  const [shared, assigned] = await Promise.all([pool(), readAssigned()]);
+  // A merged list takes the version of the pool it was built from: a pool
+  // taken from the cache may be older than the assigned items, and a
+  // client must not prefer it over a newer state it already has.
+  const version = shared.version;
 
   const ownByAuditor = new Map<string, PendienteDto[]>();
   for (const row of assigned) {
@@ -113,18 +129,18 @@ export async function readPresupuestosSnapshots(
     own.push(toPendienteDto(row));
     ownByAuditor.set(row.auditorId!, own);
   }
-  const shared = pool.map(toPendienteDto);
-  const poolOnly = { pendientes: shared, total: poolTotal, version };
   const snapshots = new Map<string, PresupuestosSnapshot>();
   for (const auditorId of auditorIds) {
     const own = ownByAuditor.get(auditorId);
     if (!own) {
-      snapshots.set(auditorId, poolOnly);
+      snapshots.set(auditorId, shared);
       continue;
     }
     snapshots.set(auditorId, {
-      pendientes: [...own, ...shared].sort(sortPendientes).slice(0, limit),
-      total: poolTotal + own.length,
+      pendientes: [...own, ...shared.pendientes]
+        .sort(sortPendientes)
+        .slice(0, limit),
+      total: shared.total + own.length,
       version,
     });
   }
