@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
 /**
  * Encoded bytes per payload object, so that the streams sent the same
  * object share one encoding: the `data:` lines of a `notifications` count,
- * or the whole `presupuestos` event.
+ * or a whole `notification` or `presupuestos` event.
  */
 const encoded = new WeakMap<object, Uint8Array>();
 
@@ -97,7 +97,9 @@ function sendNotificationEvents(
   const sent = getMetrics().eventsSent.labels({ event: "notification" });
   for (const notification of notifications) {
     if (notification.id <= connection.cursor) continue;
-    const bytes = encoder.encode(
+    // The user's streams share the notification objects, so they share
+    // the encoding too.
+    const bytes = encodeOnce(notification, () =>
       formatEvent({
         event: "notification",
         id: `${notification.id}-${version}`,
