@@ -30,6 +30,13 @@ export class Connection {
   sentPresupuestosVersion = 0;
   /** Highest notification id this stream has accounted for. */
   cursor = 0;
+  /**
+   * Whether notifications newer than `cursor` are sent to this stream as
+   * events. A resumed stream replays from its Last-Event-ID. A new one
+   * starts once its first snapshot set the cursor, so that a change read
+   * before that snapshot does not replay the user's whole history.
+   */
+  replays = false;
   /** When bytes first sat unread in the queue, for the stall check. */
   queuedSince: number | null = null;
   readonly stream: ReadableStream<Uint8Array>;

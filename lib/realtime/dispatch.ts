@@ -113,6 +113,25 @@ function sendNotificationEvents(
 }
 
 /**
+ * Returns, per user, the notification ids that their streams still have to
+ * be sent as events: after the lowest cursor of a stream that replays, up
+ * to the snapshot. Users with no such stream need no read.
+ */
+function replayRanges(
+  streamsByUser: Map<string, Connection[]>,
+  snapshots: Map<string, NotificationsSnapshot>,
+): Map<string, { after: number; upTo: number }> {
+  const ranges = new Map<string, { after: number; upTo: number }>();
+  for (const [userId, connections] of streamsByUser) {
+    const cursors = connections.filter((c) => c.replays).map((c) => c.cursor);
+    const upTo = snapshots.get(userId)?.cursor ?? 0;
+    if (cursors.length > 0)
+      ranges.set(userId, { after: Math.min(...cursors), upTo });
+  }
+  return ranges;
+}
+
+/**
  * Sends fresh notification state to the streams of each user: first every
  * notification newer than the stream's cursor and not newer than the
  * snapshot, as `notification` events, then the `notifications` count.
@@ -123,13 +142,9 @@ export async function dispatchNotifications(
   const userIds = [...streamsByUser.keys()];
   if (userIds.length === 0) return;
   const snapshots = await readNotificationSnapshots(userIds);
-  const ranges = new Map<string, { after: number; upTo: number }>();
-  for (const [userId, connections] of streamsByUser) {
-    const upTo = snapshots.get(userId)?.cursor ?? 0;
-    const after = Math.min(...connections.map((c) => c.cursor));
-    ranges.set(userId, { after, upTo });
-  }
-  const missed = await readNotificationsBetween(ranges);
+  const missed = await readNotificationsBetween(
+    replayRanges(streamsByUser, snapshots),
+  );
   for (const [userId, connections] of streamsByUser) {
     const snapshot = snapshots.get(userId);
     if (!snapshot) continue;
@@ -137,14 +152,22 @@ export async function dispatchNotifications(
   }
 }
 
+/**
+ * Sends `missed` as events to the streams that replay, then the count. A
+ * new stream that did not resume starts replaying from this snapshot on:
+ * what came before is in its count, not in toasts.
+ */
 function sendNotificationsTo(
   connections: Connection[],
   snapshot: NotificationsSnapshot,
   missed: NotificationDto[],
 ): void {
   for (const connection of connections) {
-    sendNotificationEvents(connection, missed, snapshot.version);
+    if (connection.replays) {
+      sendNotificationEvents(connection, missed, snapshot.version);
+    }
     connection.cursor = Math.max(connection.cursor, snapshot.cursor);
+    connection.replays = true;
   }
   sendCount(connections, {
     count: snapshot.count,
@@ -170,29 +193,48 @@ export async function dispatchPresupuestos(
 }
 
 /**
- * Sends a new stream its first events. With a resume cursor from
- * Last-Event-ID, the notifications the client missed come first, in order,
- * then the snapshots.
+ * Sends new streams their first events, with one set of snapshot reads for
+ * all of them. Many streams open at once when clients reconnect after a
+ * restart, and reading per stream would multiply the queries. A resumed
+ * stream first gets the notifications it missed, in order. Each stream
+ * gets its events as one chunk.
  */
 export async function dispatchInitial(
-  connection: Connection,
-  resumeCursor: number | null,
+  connections: Connection[],
   pool: () => Promise<PoolSnapshot>,
 ): Promise<void> {
-  const userId = connection.userId;
-  const snapshots = await readNotificationSnapshots([userId]);
-  const snapshot = snapshots.get(userId)!;
-  let missed: NotificationDto[] = [];
-  if (resumeCursor !== null) {
-    connection.cursor = resumeCursor;
-    const ranges = new Map([
-      [userId, { after: resumeCursor, upTo: snapshot.cursor }],
-    ]);
-    missed = (await readNotificationsBetween(ranges)).get(userId) ?? [];
+  if (connections.length === 0) return;
+  const byUser = new Map<string, Connection[]>();
+  for (const connection of connections) {
+    const userConnections = byUser.get(connection.userId) ?? [];
+    userConnections.push(connection);
+    byUser.set(connection.userId, userConnections);
   }
-  sendNotificationsTo([connection], snapshot, missed);
-  if (connection.rol === "auditor_medico") {
-    const lists = await readPresupuestosSnapshots([userId], pool);
-    sendPresupuestos([connection], lists.get(userId)!);
+  const userIds = [...byUser.keys()];
+  const auditorIds = userIds.filter(
+    (userId) => byUser.get(userId)![0]!.rol === "auditor_medico",
+  );
+  const [notifications, lists] = await Promise.all([
+    readNotificationSnapshots(userIds),
+    auditorIds.length > 0
+      ? readPresupuestosSnapshots(auditorIds, pool)
+      : new Map<string, PresupuestosSnapshot>(),
+  ]);
+  const missed = await readNotificationsBetween(
+    replayRanges(byUser, notifications),
+  );
+
+  for (const [userId, userConnections] of byUser) {
+    for (const connection of userConnections) {
+      connection.beginBatch();
+      sendNotificationsTo(
+        [connection],
+        notifications.get(userId)!,
+        missed.get(userId) ?? [],
+      );
+      const list = lists.get(userId);
+      if (list) sendPresupuestos([connection], list);
+      connection.endBatch();
+    }
   }
 }

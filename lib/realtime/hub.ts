@@ -56,6 +56,9 @@ export class StreamHub {
   );
   readonly #pool = new PoolCache(readPoolSnapshot);
   readonly #readPool = () => this.#pool.get();
+  /** Streams opened since the last initial dispatch. */
+  #opening: Connection[] = [];
+  #openingTimer: NodeJS.Immediate | null = null;
   #draining = false;
 
   get connectionCount(): number {
@@ -95,16 +98,38 @@ export class StreamHub {
     this.#add(connection);
     this.#enforceUserLimit(user.id, env.SSE_MAX_STREAMS_PER_USER);
     connection.write(encoder.encode(formatRetry(env.SSE_RETRY_MS)));
-    dispatchInitial(connection, resumeCursor, this.#readPool).catch(
-      (error: unknown) => {
-        log.error(
-          { err: error, userId: user.id, connectionId: connection.id },
-          "initial snapshot failed; closing the stream so the client retries",
-        );
-        connection.close("write_failed");
-      },
-    );
+    if (resumeCursor !== null) {
+      connection.cursor = resumeCursor;
+      connection.replays = true;
+    }
+    this.#opening.push(connection);
+    this.#openingTimer ??= setImmediate(() => this.#sendInitial());
     return connection;
+  }
+
+  /**
+   * Sends the first events to the streams opened since the last call.
+   * Opens scheduled with setImmediate() gather until the event loop has
+   * handled the requests that arrived together, so they share one dispatch.
+   */
+  async #sendInitial(): Promise<void> {
+    this.#openingTimer = null;
+    const opened = this.#opening.filter((connection) => !connection.closed);
+    this.#opening = [];
+    try {
+      await dispatchInitial(opened, this.#readPool);
+    } catch (error) {
+      log.error(
+        {
+          err: error,
+          streams: opened.length,
+          // The first few identify the failure; a storm may bring thousands.
+          connectionIds: opened.slice(0, 20).map((connection) => connection.id),
+        },
+        "initial snapshot failed; closing the streams so that clients retry",
+      );
+      for (const connection of opened) connection.close("write_failed");
+    }
   }
 
   /**
