@@ -100,8 +100,9 @@ Selection and housekeeping:
   --phases LIST         any of idle,fanout,e2e,queries (default all)
   --heap-snapshot       write heap snapshots of each server before and
                         after opening the idle streams, into bench/results
-  --cpu-profile         profile each server's CPU during the fan-out to
-                        distinct accounts, into bench/results
+  --cpu-profile         profile each server's CPU while it opens the idle
+                        streams and during the fan-out to distinct
+                        accounts, into bench/results
   --log-level LEVEL     the app's LOG_LEVEL (default info, the app's own)
   --rebuild             run next build even if .next-bench is current
   --keep-data           keep the temporary data folder

@@ -261,6 +261,8 @@ export async function measureIdle(
   heartbeatMs: number,
   windowS: number,
   snapshotPrefix: string | null,
+  /** Where to write a CPU profile of the opening, or null for none. */
+  openProfileFile: string | null,
 ): Promise<IdleResult> {
   // One stream first, so that route loading is not counted as stream cost.
   const warmUp = index.take(1);
@@ -277,6 +279,7 @@ export async function measureIdle(
   const idleCpuMsPerS = await cpuPerSecond(target, windowS);
 
   const indices = index.take(streams);
+  if (openProfileFile) await target.server.startProfile();
   const open = await openAuditors(
     target,
     pool,
@@ -284,6 +287,7 @@ export async function measureIdle(
     (ordinal) => ordinal % accounts,
     concurrency,
   );
+  if (openProfileFile) await target.server.stopProfile(openProfileFile);
   await sleep(2_000);
   const after = await memoryOf(target);
 

@@ -256,6 +256,9 @@ async function runIdle(
       options.heapSnapshot
         ? path.join(resultsDir, `${stamp}-${target.name}`)
         : null,
+      options.cpuProfile
+        ? path.join(resultsDir, `${stamp}-${target.name}-open.cpuprofile`)
+        : null,
     );
     await pool.closeAll();
   } finally {
