@@ -33,5 +33,14 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: [
+    "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+    // API routes need the proxy only for CORS preflights, which always
+    // carry this header, so that other API requests (each stream open
+    // among them) do not pay for a proxy run.
+    {
+      source: "/api/:path*",
+      has: [{ type: "header", key: "access-control-request-method" }],
+    },
+  ],
 };

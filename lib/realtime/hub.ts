@@ -59,6 +59,7 @@ export class StreamHub {
   /** Streams opened since the last initial dispatch. */
   #opening: Connection[] = [];
   #openingTimer: NodeJS.Immediate | null = null;
+  #sendingInitial = false;
   #draining = false;
 
   get connectionCount(): number {
@@ -103,19 +104,36 @@ export class StreamHub {
       connection.replays = true;
     }
     this.#opening.push(connection);
-    this.#openingTimer ??= setImmediate(() => this.#sendInitial());
+    // setImmediate() lets the other requests of this turn of the event
+    // loop open their streams first, so that they share the dispatch.
+    if (!this.#sendingInitial) {
+      this.#openingTimer ??= setImmediate(() => void this.#sendInitial());
+    }
     return connection;
   }
 
   /**
-   * Sends the first events to the streams opened since the last call.
-   * Opens scheduled with setImmediate() gather until the event loop has
-   * handled the requests that arrived together, so they share one dispatch.
+   * Sends the first events to the streams opened since the last dispatch,
+   * and repeats while more opened during it. So the first stream after a
+   * quiet period is served at once, and under a burst of opens each
+   * dispatch takes all the streams that opened while the previous one was
+   * reading.
    */
   async #sendInitial(): Promise<void> {
     this.#openingTimer = null;
-    const opened = this.#opening.filter((connection) => !connection.closed);
-    this.#opening = [];
+    this.#sendingInitial = true;
+    try {
+      while (this.#opening.length > 0) {
+        const opened = this.#opening.filter((c) => !c.closed);
+        this.#opening = [];
+        await this.#dispatchInitial(opened);
+      }
+    } finally {
+      this.#sendingInitial = false;
+    }
+  }
+
+  async #dispatchInitial(opened: Connection[]): Promise<void> {
     try {
       await dispatchInitial(opened, this.#readPool);
     } catch (error) {
@@ -124,7 +142,7 @@ export class StreamHub {
           err: error,
           streams: opened.length,
           // The first few identify the failure; a storm may bring thousands.
-          connectionIds: opened.slice(0, 20).map((connection) => connection.id),
+          connectionIds: opened.slice(0, 20).map((c) => c.id),
         },
         "initial snapshot failed; closing the streams so that clients retry",
       );
