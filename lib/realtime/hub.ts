@@ -329,7 +329,7 @@ export class StreamHub {
     const presupuestos = work.presupuestos;
 
     // Every stream collects what this flush writes and sends it as one
-    // chunk at the end.
+    // chunk.
     const batched = [...this.#all()];
     batched.forEach((connection) => connection.beginBatch());
     try {
@@ -343,6 +343,13 @@ export class StreamHub {
       await this.#runStep("notifications", dirtyUsers.length, () =>
         dispatchNotifications(this.#streamsOf(dirtyUsers)),
       );
+      // Streams that get no pending list are complete: they go out now, so
+      // that a badge does not wait for the auditors' lists.
+      for (const connection of batched) {
+        if (!presupuestos || connection.rol !== "auditor_medico") {
+          connection.endBatch();
+        }
+      }
       if (presupuestos) {
         const auditors = [...this.#users]
           .filter(([, channel]) => channel.rol === "auditor_medico")
@@ -352,6 +359,7 @@ export class StreamHub {
         );
       }
     } finally {
+      // Ends the batches still open; for the others this does nothing.
       batched.forEach((connection) => connection.endBatch());
     }
   }
