@@ -1,5 +1,6 @@
-// Summarizes a V8 .cpuprofile (from `npm run bench -- --cpu-profile`): the
-// functions and the scripts with the most self time.
+// Summarizes a V8 .cpuprofile (from `npm run bench -- --cpu-profile`): self
+// time by category of work, and the functions and the scripts with the most
+// self time.
 //
 //   node bench/profile-top.mjs FILE [--top N]
 
@@ -36,6 +37,51 @@ function scriptName(url) {
   return path.relative(process.cwd(), url.replace(/^file:\/\//, ""));
 }
 
+// Categories go by the frames on a sample's stack, first match wins, so
+// that time spent inside Prisma for a stream open counts as database time.
+const parents = new Map();
+const nodesById = new Map();
+for (const node of profile.nodes) {
+  nodesById.set(node.id, node);
+  for (const child of node.children ?? []) parents.set(child, node.id);
+}
+const categories = [
+  ["idle", (leaf) => leaf === "(idle)"],
+  ["garbage collection", (leaf) => leaf === "(garbage collector)"],
+  [
+    "database (Prisma, its query compiler, better-sqlite3)",
+    (_, stack) =>
+      /@prisma|wasm|better-sqlite3|query_compiler|^Statement |^all /m.test(
+        stack,
+      ),
+  ],
+  [
+    "app: encoding and dispatching events",
+    (_, stack) =>
+      /^(dispatch\w*|send\w*|endBatch|encodeOnce|formatEvent) /m.test(stack),
+  ],
+  [
+    "writing: web streams, HTTP responses, sockets",
+    (_, stack) =>
+      /webstreams|_http_outgoing|writev|stream_base_commons|streams\/writable/.test(
+        stack,
+      ),
+  ],
+  ["other", () => true],
+];
+const byCategory = new Map();
+for (const [id, micros] of selfMicros) {
+  const frames = [];
+  for (let at = id; at !== undefined; at = parents.get(at)) {
+    const frame = nodesById.get(at).callFrame;
+    frames.push(`${frame.functionName} ${frame.url}`);
+  }
+  const leaf = nodesById.get(id).callFrame.functionName;
+  const stack = frames.join("\n");
+  const [name] = categories.find(([, test]) => test(leaf, stack));
+  byCategory.set(name, (byCategory.get(name) ?? 0) + micros);
+}
+
 const byFunction = new Map();
 const byScript = new Map();
 for (const node of profile.nodes) {
@@ -59,5 +105,6 @@ function print(title, entries) {
 }
 
 console.log(`${(total / 1000).toFixed(0)} ms sampled`);
+print("self time by category", byCategory);
 print("self time by function", byFunction);
 print("self time by script", byScript);
