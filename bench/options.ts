@@ -205,11 +205,19 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     options.streamsPerAccount,
   );
   if (needed > perUser) {
+    // Suggest only the changes that lower the count that is too high.
+    const remedies = [];
+    if (Math.ceil(largest / options.users) > perUser) {
+      remedies.push(`--users ${Math.ceil(largest / perUser)}`);
+    }
+    if (options.streamsPerAccount > perUser) {
+      remedies.push(`--streams-per-account ${perUser}`);
+    }
+    remedies.push(`--max-streams-per-user ${needed}`);
     throw new Error(
       `This run puts up to ${needed} streams on one account, and the app ` +
-        `closes a user's oldest stream beyond ${perUser}. Use more --users, ` +
-        "fewer --streams-per-account, or --max-streams-per-user " +
-        `${needed}.`,
+        `closes a user's oldest stream beyond ${perUser}. Use ` +
+        `${remedies.join(", or ")}.`,
     );
   }
   return options;

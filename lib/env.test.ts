@@ -82,6 +82,11 @@ describe("loadEnv defaults", () => {
     expect(env.NEXTAUTH_URL).toBeUndefined();
   });
 
+  it("reads HOST", () => {
+    const env = load({ NEXTAUTH_SECRET: secret, HOST: "127.0.0.1" });
+    expect(env.HOST).toBe("127.0.0.1");
+  });
+
   it("treats an empty number as unset", () => {
     const env = load({ NEXTAUTH_SECRET: secret, PORT: "" });
     expect(env.PORT).toBe(3000);

@@ -72,6 +72,13 @@ const schema = z.object({
   ),
   NEXT_MANUAL_SIG_HANDLE: optionalText,
   NEXTAUTH_URL: optionalText,
+  HOST: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\S+$/, "must be a host name or IP address, such as 127.0.0.1")
+      .optional(),
+  ),
   PORT: z.preprocess(
     emptyAsUndefined,
     z.coerce

@@ -25,7 +25,11 @@ const sourceFiles = [
   "proxy.ts",
   "instrumentation.ts",
 ];
-const stampFile = path.join(".next", "source-stamp");
+// next.config.mjs builds into NEXT_DIST_DIR when it is set.
+const stampFile = path.join(
+  process.env.NEXT_DIST_DIR || ".next",
+  "source-stamp",
+);
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;

@@ -46,7 +46,14 @@ async function main(): Promise<void> {
 
   const child = spawn(
     process.execPath,
-    [nextBin, "start", "--port", String(env.PORT)],
+    [
+      nextBin,
+      "start",
+      "--port",
+      String(env.PORT),
+      // Without --hostname, next start listens on every interface.
+      ...(env.HOST ? ["--hostname", env.HOST] : []),
+    ],
     {
       stdio: "inherit",
       env: {

@@ -39,7 +39,11 @@ export async function readJsonBody<Schema extends z.ZodType>(
   return parsed.data;
 }
 
-export function validationError(error: z.ZodError): AppError {
+/**
+ * Converts zod's issues to a 422 with the messages per field. `root` names
+ * the value itself when it is not an object, such as a path's `id`.
+ */
+export function validationError(error: z.ZodError, root = "_"): AppError {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     // zod reports unknown properties as one issue on the parent object,
@@ -52,7 +56,7 @@ export function validationError(error: z.ZodError): AppError {
       }
       continue;
     }
-    const key = issue.path.length > 0 ? issue.path.join(".") : "_";
+    const key = issue.path.length > 0 ? issue.path.join(".") : root;
     (fields[key] ??= []).push(issue.message);
   }
   const names = Object.keys(fields).join(", ");

@@ -10,7 +10,7 @@ export async function markReadAction(id: number) {
   return runAction("markNotificationRead", async () => {
     const user = await requireUser();
     const parsed = notificationIdSchema.safeParse(id);
-    if (!parsed.success) throw validationError(parsed.error);
+    if (!parsed.success) throw validationError(parsed.error, "id");
     return markRead(user.id, parsed.data);
   });
 }

@@ -25,7 +25,7 @@ export async function decidePresupuestoAction(id: string, input: unknown) {
   return runAction("decidePresupuesto", async () => {
     const user = await requireUser(["auditor_medico"]);
     const parsedId = idSchema.safeParse(id);
-    if (!parsedId.success) throw validationError(parsedId.error);
+    if (!parsedId.success) throw validationError(parsedId.error, "id");
     const parsed = decisionSchema.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error);
     return decidePresupuesto(user, parsedId.data, parsed.data);
@@ -37,7 +37,7 @@ export async function assignToMeAction(id: string, take: boolean) {
   return runAction("assignPresupuesto", async () => {
     const user = await requireUser(["auditor_medico"]);
     const parsedId = idSchema.safeParse(id);
-    if (!parsedId.success) throw validationError(parsedId.error);
+    if (!parsedId.success) throw validationError(parsedId.error, "id");
     return assignPresupuesto(user, parsedId.data, take ? user.id : null);
   });
 }

@@ -86,4 +86,7 @@ export const idSchema = z
   .string()
   .min(1, "Identificador: no puede estar vacío.")
   .max(64, "Identificador: máximo 64 caracteres.")
-  .regex(/^[A-Za-z0-9_-]+$/, "Identificador inválido.");
+  .regex(
+    /^[A-Za-z0-9_-]+$/,
+    "Identificador inválido: usá el id que devuelve la API (letras, números, - y _).",
+  );

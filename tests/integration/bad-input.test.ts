@@ -178,7 +178,7 @@ const jsonRoutes: JsonRoute[] = [
       // The id in the path is the route's only text.
       path: () => `/api/usuarios/${"a".repeat(65)}`,
       body: () => ({ active: false }),
-      field: "_",
+      field: "id",
       mentions: /\bid\b|identificador/i,
     },
     wrongRole: {
@@ -275,7 +275,7 @@ const bodilessCases: BadInputCase[] = [
     path: () => "/api/notificaciones/abc/leer",
     status: 422,
     code: "validation_failed",
-    field: "_",
+    field: "id",
     mentions: /id de notificación tiene que ser un número/,
   },
   {
@@ -286,7 +286,7 @@ const bodilessCases: BadInputCase[] = [
     path: () => "/api/notificaciones/99999999999/leer",
     status: 422,
     code: "validation_failed",
-    field: "_",
+    field: "id",
     mentions: /id de notificación es demasiado grande/,
   },
   {

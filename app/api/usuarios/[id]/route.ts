@@ -11,7 +11,7 @@ export const PATCH = route<{ id: string }>(
   async ({ request, params, log }) => {
     const admin = await requireUser(["admin"]);
     const id = idSchema.safeParse(params.id);
-    if (!id.success) throw validationError(id.error);
+    if (!id.success) throw validationError(id.error, "id");
     const input = await readJsonBody(request, updateUserSchema);
     const result = await updateUser(admin, id.data, input);
     log.info(

@@ -10,7 +10,7 @@ export const POST = route<{ id: string }>(
   async ({ params }) => {
     const user = await requireUser();
     const id = notificationIdSchema.safeParse(params.id);
-    if (!id.success) throw validationError(id.error);
+    if (!id.success) throw validationError(id.error, "id");
     return json(await markRead(user.id, id.data));
   },
 );

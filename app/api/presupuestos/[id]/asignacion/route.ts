@@ -10,7 +10,7 @@ export const POST = route<{ id: string }>(
   async ({ request, params, log }) => {
     const user = await requireUser(["auditor_medico", "admin"]);
     const id = idSchema.safeParse(params.id);
-    if (!id.success) throw validationError(id.error);
+    if (!id.success) throw validationError(id.error, "id");
     const { auditorId } = await readJsonBody(request, assignmentSchema);
     const presupuesto = await assignPresupuesto(user, id.data, auditorId);
     log.info(

@@ -10,7 +10,7 @@ export const POST = route<{ id: string }>(
   async ({ request, params, log }) => {
     const user = await requireUser(["auditor_medico"]);
     const id = idSchema.safeParse(params.id);
-    if (!id.success) throw validationError(id.error);
+    if (!id.success) throw validationError(id.error, "id");
     const input = await readJsonBody(request, decisionSchema);
     const presupuesto = await decidePresupuesto(user, id.data, input);
     log.info(
