@@ -261,7 +261,7 @@ export async function measureIdle(
   heartbeatMs: number,
   windowS: number,
   snapshotPrefix: string | null,
-  /** Where to write a CPU profile of the opening, or null for none. */
+  /** File for a CPU profile of the opening, or null for no profile. */
   openProfileFile: string | null,
 ): Promise<IdleResult> {
   // One stream first, so that route loading is not counted as stream cost.

@@ -124,7 +124,7 @@ export class StreamHub {
     this.#sendingInitial = true;
     try {
       while (this.#opening.length > 0) {
-        const opened = this.#opening.filter((c) => !c.closed);
+        const opened = this.#opening.filter((connection) => !connection.closed);
         this.#opening = [];
         await this.#dispatchInitial(opened);
       }
@@ -142,7 +142,7 @@ export class StreamHub {
           err: error,
           streams: opened.length,
           // The first few identify the failure; a storm may bring thousands.
-          connectionIds: opened.slice(0, 20).map((c) => c.id),
+          connectionIds: opened.slice(0, 20).map((connection) => connection.id),
         },
         "initial snapshot failed; closing the streams so that clients retry",
       );
@@ -263,7 +263,8 @@ export class StreamHub {
     this.#heartbeat = null;
     this.#sweep = null;
     this.#updates.clear();
-    // Without a bus subscription the hub hears of no change.
+    // Without a bus subscription the hub gets no change messages, so the
+    // cached pool could go stale.
     this.#pool.invalidate();
   }
 
